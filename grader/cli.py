@@ -1,0 +1,129 @@
+"""python -m grader: check, list, hint, stubs."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from grader import __version__, stubs
+from grader.manifest import EXERCISES, ROOT, Exercise, find, load
+from grader.report import Style, detail, summarise, table, to_json
+from grader.worker import shown
+
+STATE = ROOT / ".grader" / "state.json"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader",
+                                     description="Check your exercises, see progress, get hints.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="run the checks of one exercise (or all)")
+    p.add_argument("exercise", nargs="*", help="exercise number, e.g. 01 (default: all)")
+    p.add_argument("--submission", type=Path, default=EXERCISES,
+                   help="folder to grade: an exercise folder, or one holding NN_name folders "
+                        "(default: exercises/)")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    p.add_argument("--seed", type=int, default=0, help="base seed of the inputs (default 0)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="with several exercises, show every check of every exercise")
+
+    p = sub.add_parser("list", help="every exercise: not started / failing / passing, score")
+    p.add_argument("--submission", type=Path, default=EXERCISES)
+
+    p = sub.add_parser("hint", help="the next hint for an exercise")
+    p.add_argument("exercise")
+    p.add_argument("--all", action="store_true", help="show every hint tier at once")
+
+    p = sub.add_parser("stubs", help="regenerate exercises/ from solutions/ (contributors)")
+    p.add_argument("--check", action="store_true",
+                   help="change nothing; exit 1 if a generated file is out of date")
+
+    args = parser.parse_args(argv)
+    try:
+        return {"check": cmd_check, "list": cmd_list, "hint": cmd_hint,
+                "stubs": cmd_stubs}[args.command](args)
+    except LookupError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+
+
+def _select(ids: list[str]) -> list[Exercise]:
+    exercises = load()
+    return [find(i, exercises) for i in ids] if ids else exercises
+
+
+def _grade(exercises: list[Exercise], submission: Path, seed: int = 0):
+    from grader.run import run_checks  # imports pytest: only for commands that grade
+
+    if not submission.exists():
+        raise LookupError(f"{submission} does not exist")
+    start = time.perf_counter()
+    results = run_checks(exercises, submission, seed=seed)
+    return summarise(exercises, results), time.perf_counter() - start
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    exercises = _select(args.exercise)
+    summaries, seconds = _grade(exercises, args.submission, args.seed)
+    style = Style()
+    if len(summaries) == 1 or args.verbose:
+        shown_ = summaries
+    else:  # several: the table, and the first exercise that is not done yet
+        shown_ = [s for s in summaries if s.state != "passing"][:1]
+    for s in shown_:
+        print(detail(s, shown(s.exercise.folder_in(args.submission)), style))
+        print()
+    if len(summaries) > 1:
+        print(table(summaries, style))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(to_json(summaries, seconds, args.seed, __version__),
+                                        indent=2) + "\n", encoding="utf-8")
+    return 0 if all(s.state == "passing" for s in summaries) else 1
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    summaries, _ = _grade(load(), args.submission)
+    print(table(summaries, Style()))
+    return 0
+
+
+def cmd_hint(args: argparse.Namespace) -> int:
+    ex = find(args.exercise)
+    if not ex.hints:
+        print(f"{ex.id} {ex.title} has no hints.")
+        return 0
+    state = json.loads(STATE.read_text()) if STATE.is_file() else {}
+    seen = state.setdefault("hints", {})
+    tier = len(ex.hints) if args.all else min(seen.get(ex.id, 0) + 1, len(ex.hints))
+    seen[ex.id] = max(tier, seen.get(ex.id, 0))
+    STATE.parent.mkdir(exist_ok=True)
+    STATE.write_text(json.dumps(state, indent=2) + "\n")
+    style = Style()
+    print(style.bold(f"{ex.id} {ex.title}: hint {tier} of {len(ex.hints)}"))
+    for n, text in enumerate(ex.hints[:tier], 1):
+        body = "\n".join(f"   {line}" for line in _wrap(text))
+        print(f"{n}. {body.lstrip()}" if n == tier else style.dim(f"{n}. {body.lstrip()}"))
+    if tier < len(ex.hints):
+        print(style.dim(f"(run `python -m grader hint {ex.id}` again for the next hint)"))
+    return 0
+
+
+def _wrap(text: str) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(" ".join(text.split()), 88) or [""]
+
+
+def cmd_stubs(args: argparse.Namespace) -> int:
+    if args.check:
+        stale = stubs.out_of_date()
+        for path in stale:
+            print(f"out of date: {shown(path)} (run `make stubs`)")
+        return 1 if stale else 0
+    for path in stubs.write():
+        print(f"wrote {shown(path)}")
+    return 0

@@ -1,0 +1,126 @@
+"""Numerical gradient checks, in float64.
+
+For L = sum(f(x) * G), with G a random normal upstream gradient (never all
+ones), a backward pass g = dL/dx is checked along k random unit directions v:
+
+    |(L(x + eps v) - L(x - eps v)) / (2 eps) - <g, v>| / ||g||  <=  tol
+
+with k = 5, eps = 1e-6, tol = 1e-6: as sharp as a full central difference at a
+fraction of the cost. On failure, for small tensors, a full central difference
+says which coordinates are wrong, judged by |g - n| <= 1e-4 |n| + 1e-7 max|n|.
+
+`probe` runs in the worker (it calls learner code); `verify` runs in the
+process that decides, on the plain arrays that came back.
+"""
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+import numpy as np
+
+from grader.compare import fail
+
+K, EPS, TOL = 5, 1e-6, 1e-6
+FULL_MAX = 100  # tensors up to this size also get a full central difference
+
+
+def probe(
+    forward: Callable[..., np.ndarray],
+    inputs: Mapping[str, np.ndarray],
+    backward: Callable[[np.ndarray], Mapping[str, np.ndarray]],
+    seed: int,
+    k: int = K,
+    eps: float = EPS,
+) -> dict[str, np.ndarray]:
+    """What `verify` needs, computed where learner code may run.
+
+    forward(**inputs) gives f(x); backward(G) gives {name: dL/d input} for
+    L = sum(f(x) * G). backward is called right after the first forward.
+    """
+    rng = np.random.default_rng(seed)
+    inputs = {name: np.array(value, dtype=np.float64) for name, value in inputs.items()}
+    out = np.asarray(forward(**{n: v.copy() for n, v in inputs.items()}), dtype=np.float64)
+    upstream = rng.standard_normal(out.shape)
+    grads = backward(upstream.copy())
+    result: dict[str, np.ndarray] = {}
+
+    def loss(name: str, x: np.ndarray) -> float:
+        args = {n: v.copy() for n, v in inputs.items()}
+        args[name] = x
+        return float(np.sum(np.asarray(forward(**args), dtype=np.float64) * upstream))
+
+    for name, x in inputs.items():
+        result[f"{name}.grad"] = grads[name]
+        dirs = rng.standard_normal((k,) + x.shape)
+        dirs /= np.sqrt(np.sum(dirs**2, axis=tuple(range(1, dirs.ndim)), keepdims=True))
+        result[f"{name}.dirs"] = dirs
+        result[f"{name}.numeric"] = np.array(
+            [(loss(name, x + eps * v) - loss(name, x - eps * v)) / (2 * eps) for v in dirs]
+        )
+        if x.size <= FULL_MAX:
+            full = np.empty(x.shape)
+            for i in np.ndindex(x.shape):
+                step = np.zeros(x.shape)
+                step[i] = eps
+                full[i] = (loss(name, x + step) - loss(name, x - step)) / (2 * eps)
+            result[f"{name}.full"] = full
+    return result
+
+
+def verify(result: Mapping[str, np.ndarray], what: str, *, tol: float = TOL,
+           hint: str = "") -> None:
+    """Fail with a learner-facing message unless every gradient in result agrees."""
+    names = [key[: -len(".grad")] for key in result if key.endswith(".grad")]
+    for name in names:
+        grad = np.asarray(result[f"{name}.grad"])
+        dirs = np.asarray(result[f"{name}.dirs"])
+        numeric = np.asarray(result[f"{name}.numeric"])
+        label = f"the gradient with respect to {name} from {what}"
+        if grad.shape != dirs.shape[1:]:
+            fail(f"{label} has shape {grad.shape}; it must have {name}'s shape "
+                 f"{dirs.shape[1:]}", hint)
+        if not np.all(np.isfinite(grad)):
+            fail(f"{label} contains NaN or infinity", hint)
+        analytic = np.tensordot(dirs, grad, axes=grad.ndim)
+        scale = max(float(np.linalg.norm(grad)), 1e-12)
+        errors = np.abs(numeric - analytic) / scale
+        worst = int(np.argmax(errors))
+        if errors[worst] <= tol:
+            continue
+        lines = [
+            f"{label} disagrees with a numerical derivative.",
+            f"  along a random direction: numerical {numeric[worst]:.6g}, "
+            f"yours {analytic[worst]:.6g} (relative error {errors[worst]:.2g}, "
+            f"allowed {tol:.0e})",
+        ]
+        full = result.get(f"{name}.full")
+        if full is not None:
+            lines += _where(grad, np.asarray(full))
+        fail("\n".join(lines), hint)
+
+
+def _where(grad: np.ndarray, full: np.ndarray) -> list[str]:
+    """Which coordinates are wrong, from a full central difference."""
+    bad = np.abs(grad - full) > 1e-4 * np.abs(full) + 1e-7 * np.max(np.abs(full))
+    if not bad.any():
+        return []
+    idx = np.unravel_index(np.argmax(np.abs(grad - full) * bad), grad.shape)
+    at = "[" + ", ".join(str(int(i)) for i in idx) + "]"
+    lines = [f"  wrong at {int(bad.sum())} of {grad.size} coordinates; worst {at}: "
+             f"numerical {full[idx]:.6g}, yours {grad[idx]:.6g}"]
+    ratio = _constant_ratio(grad, full)
+    if ratio is not None:
+        lines.append(f"  Your gradient is {ratio:.4g} times the numerical one everywhere: "
+                     "a constant factor is off.")
+    return lines
+
+
+def _constant_ratio(grad: np.ndarray, full: np.ndarray) -> float | None:
+    mask = np.abs(full) > 1e-6 * np.max(np.abs(full))
+    if not mask.any():
+        return None
+    ratios = grad[mask] / full[mask]
+    c = float(np.median(ratios))
+    if abs(c - 1) > 1e-3 and np.allclose(ratios, c, rtol=1e-3):
+        return c
+    return None

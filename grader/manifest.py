@@ -1,0 +1,73 @@
+"""The exercise manifest: exercises/manifest.toml, one entry per exercise.
+
+Each entry names the exercise's folder, title, the files the learner edits,
+the finished pieces given from earlier exercises, and the tiered hints.
+Points live with each check in grader/checks/ (a check is the unit of score).
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ROOT / "exercises"
+SOLUTIONS = ROOT / "solutions"
+CHECKS = Path(__file__).resolve().parent / "checks"
+MANIFEST = EXERCISES / "manifest.toml"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str  # "01"
+    dir: str  # "01_derivative"
+    title: str
+    files: tuple[str, ...]  # what the learner edits; files[0] is the main module
+    hints: tuple[str, ...]
+    given: dict[str, str] = field(default_factory=dict)  # file name -> "NN_name/file.py" in solutions/
+
+    @property
+    def module(self) -> str:
+        return Path(self.files[0]).stem
+
+    @property
+    def check_file(self) -> Path:
+        return CHECKS / f"test_{self.dir}.py"
+
+    def folder_in(self, root: Path) -> Path:
+        """This exercise's folder under root, or root itself if it holds the files."""
+        root = Path(root)
+        return root if (root / self.files[0]).is_file() else root / self.dir
+
+
+def load(path: Path = MANIFEST) -> list[Exercise]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    exercises = []
+    for entry in data["exercise"]:
+        exercises.append(
+            Exercise(
+                id=entry["id"],
+                dir=entry["dir"],
+                title=entry["title"],
+                files=tuple(entry["files"]),
+                hints=tuple(entry.get("hints", ())),
+                given=dict(entry.get("given", {})),
+            )
+        )
+    return exercises
+
+
+def find(ex_id: str, exercises: list[Exercise] | None = None) -> Exercise:
+    """The exercise with this id ("1", "01" and "01_derivative" all work)."""
+    exercises = load() if exercises is None else exercises
+    key = ex_id.split("_")[0].zfill(2)
+    for ex in exercises:
+        if ex.id == key:
+            return ex
+    known = ", ".join(e.id for e in exercises)
+    raise LookupError(f"no exercise {ex_id!r}; the exercises are {known}")

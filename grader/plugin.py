@@ -1,0 +1,195 @@
+"""The pytest side of the grader: the `check` decorator, the `ex` fixture, results.
+
+A grader is a pytest test in grader/checks/test_NN_name.py, decorated with
+`@check(title, points)`. Its `ex` fixture runs probes (small functions of the
+grader's, given the learner's module) in a worker process, on the learner's
+submission and on the reference, with seeded inputs.
+"""
+from __future__ import annotations
+
+import re
+import time
+import zlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+from grader import worker
+from grader.compare import CheckFailed, require
+from grader.manifest import EXERCISES, SOLUTIONS, Exercise, find
+
+DEFAULT_TIMEOUT = 5.0
+_CHECK_FILE = re.compile(r"test_(\d\d)_\w+\.py$")
+
+
+def check(title: str, points: int = 1, timeout: float = DEFAULT_TIMEOUT,
+          visibility: str = "visible") -> Callable:
+    """Mark a test function as a graded check.
+
+    visibility follows Gradescope: "visible", "hidden", "after_due_date" or
+    "after_published". The learner's code gets `timeout` seconds in all; a
+    pytest-timeout a little longer is the backstop.
+    """
+
+    def mark(func: Callable) -> Callable:
+        func = pytest.mark.check(title=title, points=points, visibility=visibility,
+                                 timeout=timeout)(func)
+        return pytest.mark.timeout(timeout + 5)(func)
+
+    return mark
+
+
+class GraderError(RuntimeError):
+    """The grader or the reference is broken: never the learner's fault."""
+
+
+class Runner:
+    """Runs probes for one check of one exercise."""
+
+    def __init__(self, exercise: Exercise, submission: Path, reference: Path,
+                 seed: int, timeout: float):
+        self.exercise = exercise
+        self.folder = exercise.folder_in(submission)
+        self.reference_folder = exercise.folder_in(reference)
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.deadline = time.monotonic() + timeout
+        self.given = {name: SOLUTIONS / exercise.dir / name for name in exercise.given}
+
+    def _left(self) -> float:
+        return max(self.deadline - time.monotonic(), 0.05)
+
+    def learner(self, probe: Callable, *args: Any, what: str = "") -> Any:
+        """probe(learner_module, *args), run in a worker; fails the check on any problem."""
+        outcome = worker.run(probe, args, self.folder, self.exercise.module,
+                             given=self.given, timeout=self._left())
+        return require(outcome, what).value
+
+    def reference(self, probe: Callable, *args: Any) -> Any:
+        """probe(reference_module, *args), run in a worker like the learner's."""
+        outcome = worker.run(probe, args, self.reference_folder, self.exercise.module,
+                             timeout=60.0)
+        if not outcome.ok:
+            raise GraderError(f"the reference failed: {outcome.message}")
+        return outcome.value
+
+    def both(self, probe: Callable, *args: Any, what: str = "") -> tuple[Any, Any]:
+        """(learner's result, reference's result) of the same probe on the same inputs."""
+        return self.learner(probe, *args, what=what), self.reference(probe, *args)
+
+
+def _seed(base: int, name: str) -> int:
+    return int(np.random.SeedSequence([base, zlib.crc32(name.encode())]).generate_state(1)[0])
+
+
+def exercise_of(path: Path) -> Exercise:
+    match = _CHECK_FILE.search(Path(path).name)
+    if not match:
+        raise GraderError(f"{path}: check files are named test_NN_name.py")
+    return find(match.group(1))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("grader")
+    group.addoption("--submission", default=str(EXERCISES),
+                    help="folder with the learner's exercise folders (or one exercise folder)")
+    group.addoption("--reference", default=str(SOLUTIONS), help="folder with the references")
+    group.addoption("--seed", type=int, default=0, help="base seed for the checks' inputs")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "check(title, points, visibility, timeout): a graded check")
+
+
+@pytest.fixture
+def ex(request: pytest.FixtureRequest) -> Runner:
+    marker = request.node.get_closest_marker("check")
+    timeout = marker.kwargs.get("timeout", DEFAULT_TIMEOUT) if marker else DEFAULT_TIMEOUT
+    config = request.config
+    return Runner(
+        exercise_of(request.node.path),
+        Path(config.getoption("submission")),
+        Path(config.getoption("reference")),
+        _seed(config.getoption("seed"), request.node.name),
+        timeout,
+    )
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class CheckResult:
+    exercise: str
+    name: str  # the test function's name
+    title: str
+    points: int
+    visibility: str
+    passed: bool
+    kind: str  # "" when passed; else not_implemented, wrong, timeout, error, ...
+    message: str
+    seconds: float
+
+    @property
+    def score(self) -> int:
+        return self.points if self.passed else 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Collector:
+    """Gathers one CheckResult per check as pytest runs them."""
+
+    def __init__(self) -> None:
+        self.results: list[CheckResult] = []
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and report.failed):
+            self.results.append(self._result(item, call, report))
+
+    @staticmethod
+    def _result(item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> CheckResult:
+        marker = item.get_closest_marker("check")
+        meta = marker.kwargs if marker else {}
+        kind, message = "", ""
+        if report.failed:
+            kind, message = _explain(call.excinfo, meta.get("timeout", DEFAULT_TIMEOUT))
+        return CheckResult(
+            exercise=_exercise_id(item.path),
+            name=item.name,
+            title=meta.get("title", item.name),
+            points=int(meta.get("points", 1)),
+            visibility=meta.get("visibility", "visible"),
+            passed=report.passed,
+            kind=kind,
+            message=message,
+            seconds=round(report.duration, 4),
+        )
+
+
+def _exercise_id(path: Path) -> str:
+    match = _CHECK_FILE.search(Path(path).name)
+    return match.group(1) if match else "??"
+
+
+def _explain(excinfo: pytest.ExceptionInfo | None, timeout: float) -> tuple[str, str]:
+    if excinfo is None:
+        return "error", "the check failed"
+    exc = excinfo.value
+    if isinstance(exc, CheckFailed):
+        return exc.kind, exc.message
+    if isinstance(exc, pytest.fail.Exception) and "Timeout" in str(exc):
+        return "timeout", f"the check did not finish within {timeout:g} s"
+    entry = excinfo.traceback[-1]
+    where = f"{Path(str(entry.path)).name}:{entry.lineno + 1}"
+    return "grader_error", (
+        f"the grader itself failed ({type(exc).__name__} at {where}: {exc}). "
+        "This is not your fault: please report it."
+    )

@@ -1,0 +1,38 @@
+"""Run the checks of some exercises on a submission, in this process, quietly."""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from grader.manifest import CHECKS, SOLUTIONS, Exercise
+from grader.plugin import CheckResult, Collector, GraderError
+
+INI = Path(__file__).resolve().parent / "pytest.ini"
+
+
+def run_checks(exercises: list[Exercise], submission: Path, *, seed: int = 0,
+               reference: Path = SOLUTIONS) -> list[CheckResult]:
+    """One pytest session over the exercises' check files; a result per check."""
+    collector = Collector()
+    args = [str(ex.check_file) for ex in exercises] + [
+        "-c", str(INI), "--rootdir", str(CHECKS), "--import-mode=importlib",
+        "-p", "grader.plugin", "-p", "pytest_timeout", "-p", "no:cacheprovider",
+        "--submission", str(Path(submission).resolve()),
+        "--reference", str(Path(reference).resolve()),
+        "--seed", str(seed),
+    ]
+    # Only the plugins named above: a learner's other installed plugins stay out.
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = pytest.main(args, plugins=[collector])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or (
+        not collector.results and exercises
+    ):
+        raise GraderError(f"pytest could not run the checks (exit {int(code)}):\n"
+                          f"{out.getvalue()[-3000:]}")
+    return collector.results

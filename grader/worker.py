@@ -1,0 +1,369 @@
+"""Run learner code in a forked child process; only plain data comes back.
+
+The process that decides verdicts never imports learner code. For each call
+it forks a child, which imports the learner's module fresh, runs a probe (a
+small function of the grader's, given the module), and writes back a JSON
+header and the results as an .npz archive. The parent reads the archive with
+pickle disallowed and converts every value to a float64 ndarray.
+
+A child that raises, hangs, exits, prints too much or replaces numpy's
+functions yields an `Outcome` with a learner-facing message; the child and
+anything it started are killed. Nothing it does reaches the parent's state.
+"""
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import io
+import json
+import os
+import resource
+import select
+import signal
+import struct
+import sys
+import tempfile
+import time
+import traceback
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+OUTPUT_LIMIT = 1 << 20  # bytes a child may print
+OUTPUT_SHOWN = 1500  # characters of that shown in a message
+_WATCHED = ("numpy", "numpy.linalg", "numpy.random", "builtins", "math")
+
+
+@dataclass
+class Outcome:
+    """What came back from one run of learner code.
+
+    status: ok, not_implemented, error, import_error, missing, timeout,
+    exited, tampered, bad_output.
+    """
+
+    status: str
+    value: Any = None
+    message: str = ""
+    output: str = ""
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+class Returned(np.ndarray):
+    """A float64 array converted from a learner's value; `origin` says what it was."""
+
+    origin: str = ""
+
+
+class _SignatureError(Exception):
+    pass
+
+
+class _Missing(Exception):
+    pass
+
+
+def shown(path: str | Path) -> str:
+    """A path as the learner knows it: relative to the working directory."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+# --------------------------------------------------------------------------- child
+
+
+class LearnerModule:
+    """The learner's module as probes see it: a missing name or a call with the
+    wrong arguments becomes one clear message instead of a grader traceback."""
+
+    def __init__(self, module: types.ModuleType, path: Path):
+        self._module = module
+        self._path = path
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            value = getattr(self._module, name)
+        except AttributeError:
+            raise _SignatureError(
+                f"{shown(self._path)} has no `{name}`: did you rename or delete it? "
+                "Keep the names from the stub."
+            ) from None
+        if callable(value):
+            return _checked_call(value, name, self._path)
+        return value
+
+
+def _checked_call(func: Callable, name: str, path: Path) -> Callable:
+    def call(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except TypeError as exc:
+            tb = exc.__traceback__
+            # Raised by the call itself (no frame of the learner's function ran)?
+            if tb is not None and tb.tb_next is None:
+                try:
+                    import inspect
+
+                    sig = f"{name}{inspect.signature(func)}"
+                except (TypeError, ValueError):
+                    sig = name
+                raise _SignatureError(
+                    f"calling your `{name}` failed: {exc}. Your {shown(path)} defines "
+                    f"`{sig}`; keep the parameters from the stub."
+                ) from None
+            raise
+
+    return call
+
+
+def _learner_frames(exc: BaseException, folder: Path) -> list[traceback.FrameSummary]:
+    folder = folder.resolve()
+    frames = traceback.extract_tb(exc.__traceback__)
+    return [f for f in frames if Path(f.filename).resolve().is_relative_to(folder)]
+
+
+def _describe_error(exc: BaseException, folder: Path) -> tuple[str, str]:
+    """(status, learner-facing message) for an exception raised by learner code."""
+    if isinstance(exc, _SignatureError):
+        return "error", str(exc)
+    frames = _learner_frames(exc, folder)
+    if isinstance(exc, NotImplementedError) and frames:
+        last = frames[-1]
+        return (
+            "not_implemented",
+            f"not implemented yet: open {shown(last.filename)} "
+            f"(`{last.name}`, line {last.lineno})",
+        )
+    if isinstance(exc, SystemExit):
+        return "exited", f"your code called sys.exit({exc.code!r}) instead of returning"
+    head = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    lines = [f"your code raised {head}"]
+    for f in frames[-4:]:
+        lines.append(f"  {shown(f.filename)}, line {f.lineno}, in {f.name}")
+        if f.line:
+            lines.append(f"    {f.line}")
+    if not frames:
+        lines.append("  (raised while the grader called your code: check what your function returns)")
+    return "error", "\n".join(lines)
+
+
+def _snapshot() -> dict[str, dict[str, Any]]:
+    return {name: dict(vars(sys.modules[name])) for name in _WATCHED if name in sys.modules}
+
+
+def _tampered(before: dict[str, dict[str, Any]]) -> list[str]:
+    changed = []
+    for name, attrs in before.items():
+        now = vars(sys.modules[name])
+        for key, value in attrs.items():
+            if now.get(key, None) is not value and not key.startswith("__"):
+                changed.append(f"{'np' if name == 'numpy' else name}.{key}")
+    return changed
+
+
+def _encode(value: Any) -> tuple[dict, bytes]:
+    """The probe's result as (meta, npz bytes): an array-like or a flat dict of them."""
+    single = not isinstance(value, dict)
+    items = {"value": value} if single else value
+    arrays, meta = {}, {"single": single, "origin": {}}
+    for key, item in items.items():
+        origin = type(item).__name__
+        arr = np.asarray(item)
+        if arr.dtype.kind not in "biuf":
+            raise _BadOutput(key, item)
+        if isinstance(item, np.ndarray) or isinstance(item, np.generic):
+            origin = f"{type(item).__name__} {arr.dtype}"
+        meta["origin"][key] = origin
+        arrays[key] = arr
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return meta, buffer.getvalue()
+
+
+class _BadOutput(Exception):
+    def __init__(self, key: str, item: Any):
+        what = "your function" if key == "value" else f"`{key}`"
+        super().__init__(
+            f"{what} returned {type(item).__name__} {_short(item)}; expected numbers "
+            "(a NumPy array or a float)"
+        )
+
+
+def _short(item: Any) -> str:
+    text = repr(item)
+    return text if len(text) < 80 else text[:77] + "..."
+
+
+def _load(folder: Path, module: str, given: dict[str, Path]) -> types.ModuleType:
+    sys.path.insert(0, str(folder))
+    for name, fallback in given.items():  # finished pieces the submission may lack
+        if not (folder / name).is_file():
+            spec = importlib.util.spec_from_file_location(Path(name).stem, fallback)
+            mod = importlib.util.module_from_spec(spec)
+            sys.modules[spec.name] = mod
+            spec.loader.exec_module(mod)
+    path = folder / f"{module}.py"
+    spec = importlib.util.spec_from_file_location(module, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[module] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _child(write_fd: int, out_fd: int, folder: Path, module: str, given: dict[str, Path],
+           probe: Callable, args: tuple) -> None:
+    os.setpgid(0, 0)  # our own process group: killing it kills what learner code started
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # over the limit, a write raises instead
+    os.dup2(out_fd, 1)
+    os.dup2(out_fd, 2)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+    header: dict[str, Any] = {"status": "ok"}
+    payload = b""
+    before = _snapshot()
+    path = folder / f"{module}.py"
+    try:
+        if not path.is_file():
+            raise _Missing()
+        try:
+            mod = _load(folder, module, given)
+        except BaseException as exc:  # noqa: BLE001 - any error while importing
+            if isinstance(exc, SyntaxError):
+                where = f"{shown(exc.filename or path)}, line {exc.lineno}"
+                detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                detail = detail.split("\n", 1)[-1] if "\n" in detail else detail
+                header = {"status": "import_error",
+                          "message": f"{where}: {type(exc).__name__}: {exc.msg}\n{detail}"}
+            else:
+                status, message = _describe_error(exc, folder)
+                header = {"status": "import_error" if status == "error" else status,
+                          "message": f"importing {shown(path)} failed: {message}"}
+            mod = None
+        if mod is not None:
+            try:
+                value = probe(LearnerModule(mod, path), *args)
+            except _BadOutput as exc:
+                header = {"status": "bad_output", "message": str(exc)}
+            except BaseException as exc:  # noqa: BLE001 - learner code may raise anything
+                status, message = _describe_error(exc, folder)
+                header = {"status": status, "message": message}
+            else:
+                try:
+                    header["meta"], payload = _encode(value)
+                except _BadOutput as exc:
+                    header = {"status": "bad_output", "message": str(exc)}
+        changed = _tampered(before)
+        if changed:
+            header = {"status": "tampered", "message": (
+                f"your code replaced {', '.join(sorted(changed)[:5])}. Write your own "
+                "functions; replacing numpy's (or Python's) own is not allowed.")}
+            payload = b""
+    except _Missing:
+        header = {"status": "missing", "message": f"{shown(path)} does not exist"}
+    except BaseException as exc:  # noqa: BLE001 - last resort: never run the parent's code
+        header = {"status": "error", "message": f"the grader failed in the worker: {exc!r}"}
+        payload = b""
+    try:
+        head = json.dumps(header).encode()
+        blob = struct.pack("<QQ", len(head), len(payload)) + head + payload
+        view = memoryview(blob)
+        while view:
+            view = view[os.write(write_fd, view):]
+    finally:
+        os._exit(0)
+
+
+# --------------------------------------------------------------------------- parent
+
+
+def run(probe: Callable, args: tuple, folder: Path, module: str, *,
+        given: dict[str, Path] | None = None, timeout: float = 5.0) -> Outcome:
+    """Run probe(learner_module, *args) in a fresh child, at most `timeout` seconds."""
+    folder = Path(folder).resolve()
+    read_fd, write_fd = os.pipe()
+    out = tempfile.TemporaryFile()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # child: never returns
+        try:
+            os.close(read_fd)
+            _child(write_fd, out.fileno(), folder, module, dict(given or {}), probe, args)
+        finally:
+            os._exit(70)
+    os.close(write_fd)
+    try:
+        data, finished = _read(read_fd, time.monotonic() + timeout)
+    finally:
+        os.close(read_fd)
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        _, wait_status = os.waitpid(pid, 0)
+        out.seek(0)
+        printed = out.read(OUTPUT_SHOWN * 4).decode("utf-8", "replace")
+        out.close()
+    printed = printed if len(printed) <= OUTPUT_SHOWN else printed[:OUTPUT_SHOWN] + "\n[... cut]"
+    if not finished:
+        return Outcome("timeout", message=(
+            f"your code did not finish within {timeout:g} s: is there a loop that never ends?"
+        ), output=printed)
+    if len(data) < 16:
+        code = os.waitstatus_to_exitcode(wait_status)
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
+        return Outcome("exited", message=(
+            f"the process running your code {how} before returning "
+            "(os._exit, sys.exit or a crash?)"), output=printed)
+    return _decode(data, printed)
+
+
+def _read(fd: int, deadline: float) -> tuple[bytes, bool]:
+    chunks, size, need = [], 0, None
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return b"".join(chunks), False
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            continue
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:  # EOF: the child is gone
+            return b"".join(chunks), True
+        chunks.append(chunk)
+        size += len(chunk)
+        if need is None and size >= 16:
+            head_len, body_len = struct.unpack("<QQ", b"".join(chunks)[:16])
+            need = 16 + head_len + body_len
+        if need is not None and size >= need:
+            return b"".join(chunks), True
+
+
+def _decode(data: bytes, printed: str) -> Outcome:
+    head_len, body_len = struct.unpack("<QQ", data[:16])
+    header = json.loads(data[16:16 + head_len])
+    status = header["status"]
+    if status != "ok":
+        message = header.get("message", "")
+        if status == "error" and printed.strip():
+            message += f"\nyour code printed:\n{printed.rstrip()}"
+        return Outcome(status, message=message, output=printed)
+    meta = header["meta"]
+    with np.load(io.BytesIO(data[16 + head_len:16 + head_len + body_len]),
+                 allow_pickle=False) as npz:
+        values = {}
+        for key in npz.files:
+            arr = np.array(npz[key], dtype=np.float64).view(Returned)
+            arr.origin = meta["origin"].get(key, "")
+            values[key] = arr
+    value = values["value"] if meta["single"] else values
+    return Outcome("ok", value=value, output=printed, meta=meta)
