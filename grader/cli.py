@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -12,7 +13,7 @@ from grader.manifest import EXERCISES, ROOT, Exercise, find, load
 from grader.report import Style, detail, summarise, table, to_json
 from grader.worker import shown
 
-STATE = ROOT / ".grader" / "state.json"
+STATE = Path(os.environ.get("GRADER_HOME", ROOT / ".grader")) / "state.json"
 
 
 def main(argv: list[str] | None = None) -> int:

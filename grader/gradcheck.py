@@ -18,7 +18,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from grader.compare import fail
+from grader.compare import constant_ratio, fail
 
 K, EPS, TOL = 5, 1e-6, 1e-6
 FULL_MAX = 100  # tensors up to this size also get a full central difference
@@ -67,8 +67,7 @@ def probe(
     return result
 
 
-def verify(result: Mapping[str, np.ndarray], what: str, *, tol: float = TOL,
-           hint: str = "") -> None:
+def verify(result: Mapping[str, np.ndarray], what: str, *, tol: float = TOL) -> None:
     """Fail with a learner-facing message unless every gradient in result agrees."""
     names = [key[: -len(".grad")] for key in result if key.endswith(".grad")]
     for name in names:
@@ -78,9 +77,9 @@ def verify(result: Mapping[str, np.ndarray], what: str, *, tol: float = TOL,
         label = f"the gradient with respect to {name} from {what}"
         if grad.shape != dirs.shape[1:]:
             fail(f"{label} has shape {grad.shape}; it must have {name}'s shape "
-                 f"{dirs.shape[1:]}", hint)
+                 f"{dirs.shape[1:]}")
         if not np.all(np.isfinite(grad)):
-            fail(f"{label} contains NaN or infinity", hint)
+            fail(f"{label} contains NaN or infinity")
         analytic = np.tensordot(dirs, grad, axes=grad.ndim)
         scale = max(float(np.linalg.norm(grad)), 1e-12)
         errors = np.abs(numeric - analytic) / scale
@@ -96,7 +95,7 @@ def verify(result: Mapping[str, np.ndarray], what: str, *, tol: float = TOL,
         full = result.get(f"{name}.full")
         if full is not None:
             lines += _where(grad, np.asarray(full))
-        fail("\n".join(lines), hint)
+        fail("\n".join(lines))
 
 
 def _where(grad: np.ndarray, full: np.ndarray) -> list[str]:
@@ -108,19 +107,8 @@ def _where(grad: np.ndarray, full: np.ndarray) -> list[str]:
     at = "[" + ", ".join(str(int(i)) for i in idx) + "]"
     lines = [f"  wrong at {int(bad.sum())} of {grad.size} coordinates; worst {at}: "
              f"numerical {full[idx]:.6g}, yours {grad[idx]:.6g}"]
-    ratio = _constant_ratio(grad, full)
+    ratio = constant_ratio(grad, full)
     if ratio is not None:
         lines.append(f"  Your gradient is {ratio:.4g} times the numerical one everywhere: "
                      "a constant factor is off.")
     return lines
-
-
-def _constant_ratio(grad: np.ndarray, full: np.ndarray) -> float | None:
-    mask = np.abs(full) > 1e-6 * np.max(np.abs(full))
-    if not mask.any():
-        return None
-    ratios = grad[mask] / full[mask]
-    c = float(np.median(ratios))
-    if abs(c - 1) > 1e-3 and np.allclose(ratios, c, rtol=1e-3):
-        return c
-    return None

@@ -22,21 +22,22 @@ from grader.compare import CheckFailed, require
 from grader.manifest import EXERCISES, SOLUTIONS, Exercise, find
 
 DEFAULT_TIMEOUT = 5.0
+_NO_HINT = ("not_implemented", "import_error", "missing", "grader_error")
 _CHECK_FILE = re.compile(r"test_(\d\d)_\w+\.py$")
 
 
-def check(title: str, points: int = 1, timeout: float = DEFAULT_TIMEOUT,
+def check(title: str, points: int = 1, *, hint: str = "", timeout: float = DEFAULT_TIMEOUT,
           visibility: str = "visible") -> Callable:
     """Mark a test function as a graded check.
 
-    visibility follows Gradescope: "visible", "hidden", "after_due_date" or
+    hint is shown under any failure but "not implemented yet". visibility follows Gradescope: "visible", "hidden", "after_due_date" or
     "after_published". The learner's code gets `timeout` seconds in all; a
     pytest-timeout a little longer is the backstop.
     """
 
     def mark(func: Callable) -> Callable:
-        func = pytest.mark.check(title=title, points=points, visibility=visibility,
-                                 timeout=timeout)(func)
+        func = pytest.mark.check(title=title, points=points, hint=hint,
+                                 visibility=visibility, timeout=timeout)(func)
         return pytest.mark.timeout(timeout + 5)(func)
 
     return mark
@@ -161,6 +162,8 @@ class Collector:
         kind, message = "", ""
         if report.failed:
             kind, message = _explain(call.excinfo, meta.get("timeout", DEFAULT_TIMEOUT))
+            if meta.get("hint") and kind not in _NO_HINT:
+                message = f"{message}\nhint: {meta['hint']}"
         return CheckResult(
             exercise=_exercise_id(item.path),
             name=item.name,

@@ -73,9 +73,10 @@ class _Missing(Exception):
 def shown(path: str | Path) -> str:
     """A path as the learner knows it: relative to the working directory."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 # --------------------------------------------------------------------------- child
@@ -113,7 +114,9 @@ def _checked_call(func: Callable, name: str, path: Path) -> Callable:
                 try:
                     import inspect
 
-                    sig = f"{name}{inspect.signature(func)}"
+                    sig = inspect.signature(func)
+                    bare = [p.replace(annotation=p.empty) for p in sig.parameters.values()]
+                    sig = f"{name}{sig.replace(parameters=bare, return_annotation=sig.empty)}"
                 except (TypeError, ValueError):
                     sig = name
                 raise _SignatureError(
@@ -239,8 +242,8 @@ def _child(write_fd: int, out_fd: int, folder: Path, module: str, given: dict[st
         except BaseException as exc:  # noqa: BLE001 - any error while importing
             if isinstance(exc, SyntaxError):
                 where = f"{shown(exc.filename or path)}, line {exc.lineno}"
-                detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-                detail = detail.split("\n", 1)[-1] if "\n" in detail else detail
+                lines = "".join(traceback.format_exception_only(type(exc), exc)).splitlines()
+                detail = "\n".join(lines[1:-1])  # the source line and the caret
                 header = {"status": "import_error",
                           "message": f"{where}: {type(exc).__name__}: {exc.msg}\n{detail}"}
             else:

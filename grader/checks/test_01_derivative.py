@@ -14,16 +14,17 @@ def cube(x):
     return x**3
 
 
-@check("square squares every element", points=1)
+@check("square squares every element", points=1,
+       hint="square(x) is x * x for every element; the result has x's shape.")
 def test_square(ex):
     x = away_from_zero(ex.rng, (3, 5))
     got, want = ex.both(lambda m, x: m.square(x), x)
     assert_close(got, want, "square(x)", at={"x": x},
-                 suspects={"2 * x: doubled instead of squared": 2 * x},
-                 hint="square(x) is x * x for every element; the result has x's shape.")
+                 suspects={"2 * x: doubled instead of squared": 2 * x})
 
 
-@check("leaky_relu keeps positives and multiplies negatives by 0.2", points=1)
+@check("leaky_relu keeps positives and multiplies negatives by 0.2", points=1,
+       hint='leaky_relu(x) is x where x > 0 and 0.2 * x elsewhere (np.maximum or np.where).')
 def test_leaky_relu(ex):
     x = away_from_zero(ex.rng, (4, 3))
     got, want = ex.both(lambda m, x: m.leaky_relu(x), x)
@@ -31,19 +32,21 @@ def test_leaky_relu(ex):
         "a plain ReLU, max(0, x): negatives must keep 0.2 of their value": np.maximum(0, x),
         "a slope of 0.01 for negatives: this exercise uses 0.2, as the book does":
             np.where(x > 0, x, 0.01 * x),
-    }, hint="leaky_relu(x) is x where x > 0 and 0.2 * x elsewhere (np.maximum or np.where).")
+    })
 
 
-@check("sigmoid is 1 / (1 + e^-x)", points=1)
+@check("sigmoid is 1 / (1 + e^-x)", points=1,
+       hint='sigmoid(0) = 0.5 and sigmoid rises towards 1 for large x: 1 / (1 + np.exp(-x)).')
 def test_sigmoid(ex):
     x = away_from_zero(ex.rng, (2, 6), scale=4.0)
     got, want = ex.both(lambda m, x: m.sigmoid(x), x)
     assert_close(got, want, "sigmoid(x)", at={"x": x}, suspects={
         "1 / (1 + e^x): the sign of the exponent is flipped": 1 / (1 + np.exp(x)),
-    }, hint="sigmoid(0) = 0.5 and sigmoid rises towards 1 for large x: 1 / (1 + np.exp(-x)).")
+    })
 
 
-@check("deriv matches a central difference on sigmoid", points=2)
+@check("deriv matches a central difference on sigmoid", points=2,
+       hint='Evaluate func at input_ + delta and at input_ - delta, on the whole array at once, and divide their difference by 2 * delta.')
 def test_deriv_sigmoid(ex):
     x = away_from_zero(ex.rng, (3, 4))
 
@@ -51,12 +54,11 @@ def test_deriv_sigmoid(ex):
         return m.deriv(lambda v: 1 / (1 + np.exp(-v)), x)
 
     got, want = ex.both(probe, x)
-    assert_close(got, want, "deriv(sigmoid, x)", at={"x": x},
-                 hint="Evaluate func at input_ + delta and at input_ - delta, on the whole "
-                      "array at once, and divide their difference by 2 * delta.")
+    assert_close(got, want, "deriv(sigmoid, x)", at={"x": x})
 
 
-@check("deriv is a central difference: exact for square", points=2)
+@check("deriv is a central difference: exact for square", points=2,
+       hint='A central difference of x**2 gives exactly 2x; a one-sided difference is off by about delta. The two points are 2 * delta apart.')
 def test_deriv_central(ex):
     x = away_from_zero(ex.rng, (2, 5))
     d = 0.001
@@ -65,31 +67,30 @@ def test_deriv_central(ex):
         "the one-sided difference (f(x + delta) - f(x)) / delta": 2 * x + d,
         "the one-sided difference (f(x) - f(x - delta)) / delta": 2 * x - d,
         "dividing by delta instead of 2 * delta: twice the derivative": 4 * x,
-    }, hint="A central difference of x**2 gives exactly 2x; a one-sided difference is off by "
-            "about delta. The two points are 2 * delta apart.")
+    })
 
 
-@check("deriv uses its delta argument", points=1)
+@check("deriv uses its delta argument", points=1,
+       hint='With delta=0.1 the central difference of x**3 is 3x**2 + 0.01: use the delta you are given, not a fixed 0.001.')
 def test_deriv_delta(ex):
     x = away_from_zero(ex.rng, (6,))
     got, want = ex.both(lambda m, x: m.deriv(cube, x, delta=0.1), x)
     assert_close(got, want, "deriv(cube, x, delta=0.1)", at={"x": x}, suspects={
         "a step of 0.001 whatever delta is: your deriv ignores its delta argument":
             3 * x**2 + 0.001**2,
-    }, hint="With delta=0.1 the central difference of x**3 is 3x**2 + 0.01: use the delta you "
-            "are given, not a fixed 0.001.")
+    })
 
 
-@check("deriv works on arrays of any shape", points=1)
+@check("deriv works on arrays of any shape", points=1,
+       hint="Use array arithmetic on the whole input_ (no loops, no float()): the result must have input_'s shape.")
 def test_deriv_shapes(ex):
     x = ex.rng.standard_normal((2, 3, 4))
     got, want = ex.both(lambda m, x: m.deriv(np.sin, x), x)
-    assert_close(got, want, "deriv(sin, x) for x of shape (2, 3, 4)",
-                 hint="Use array arithmetic on the whole input_ (no loops, no float()): the "
-                      "result must have input_'s shape.")
+    assert_close(got, want, "deriv(sin, x) for x of shape (2, 3, 4)")
 
 
-@check("deriv leaves its input unchanged", points=1)
+@check("deriv leaves its input unchanged", points=1,
+       hint="Don't change input_ in place (input_ += delta): compute input_ + delta as a new array.")
 def test_deriv_pure(ex):
     x = ex.rng.standard_normal((3, 3))
 
@@ -98,6 +99,4 @@ def test_deriv_pure(ex):
         return x  # the same array object, after the call
 
     got = ex.learner(probe, x.copy())
-    assert_close(got, x, "input_ after calling deriv",
-                 hint="Don't change input_ in place (input_ += delta): compute input_ + delta "
-                      "as a new array.")
+    assert_close(got, x, "input_ after calling deriv")

@@ -1,0 +1,29 @@
+"""Each known-wrong implementation in tests/bugzoo/NN_name.toml is rejected by
+every check it names in caught_by, and the first of them says what the bug is."""
+import tomllib
+
+import pytest
+
+from conftest import EXERCISES, grade, patch, reference_copy
+from grader.manifest import ROOT
+
+ZOO = [
+    pytest.param(ex, bug, id=f"{ex.id}-{bug['name']}")
+    for ex in EXERCISES
+    for bug in tomllib.loads((ROOT / "tests" / "bugzoo" / f"{ex.dir}.toml").read_text())["bug"]
+]
+
+
+@pytest.mark.parametrize("ex, bug", ZOO)
+def test_bug_is_caught_with_a_message_that_names_it(ex, bug, tmp_path):
+    folder = reference_copy(ex, tmp_path)
+    patch(folder / bug.get("file", ex.files[0]), bug["replace"], bug["with"])
+    graded = grade(folder, ex.id)
+    assert graded.returncode == 1
+    checks = graded.checks
+    for name in bug["caught_by"]:
+        assert name in checks, f"no check named {name}"
+        assert checks[name]["status"] == "failed", f"{name} did not catch: {bug['name']}"
+        assert "Traceback" not in checks[name]["output"]
+    first = checks[bug["caught_by"][0]]["output"]
+    assert bug["says"].lower() in first.lower(), first
