@@ -1,5 +1,9 @@
+import os
 import sys
 
 from grader.cli import main
 
-sys.exit(main())
+code = main()
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(code)  # skip tearing down numpy and pytest: nothing is left to write

@@ -6,6 +6,7 @@ Points live with each check in grader/checks/ (a check is the unit of score).
 """
 from __future__ import annotations
 
+import functools
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,11 @@ class Exercise:
 
 
 def load(path: Path = MANIFEST) -> list[Exercise]:
+    return list(_load(path))
+
+
+@functools.lru_cache(maxsize=None)
+def _load(path: Path) -> tuple[Exercise, ...]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     exercises = []
     for entry in data["exercise"]:
@@ -59,7 +65,7 @@ def load(path: Path = MANIFEST) -> list[Exercise]:
                 given=dict(entry.get("given", {})),
             )
         )
-    return exercises
+    return tuple(exercises)
 
 
 def find(ex_id: str, exercises: list[Exercise] | None = None) -> Exercise:

@@ -12,7 +12,8 @@ anything it started are killed. Nothing it does reaches the parent's state.
 """
 from __future__ import annotations
 
-import builtins
+import atexit
+import gc
 import importlib.util
 import io
 import json
@@ -159,6 +160,9 @@ def _describe_error(exc: BaseException, folder: Path) -> tuple[str, str]:
     return "error", "\n".join(lines)
 
 
+_before: dict[str, dict[str, Any]] = {}
+
+
 def _snapshot() -> dict[str, dict[str, Any]]:
     return {name: dict(vars(sys.modules[name])) for name in _WATCHED if name in sys.modules}
 
@@ -173,8 +177,8 @@ def _tampered(before: dict[str, dict[str, Any]]) -> list[str]:
     return changed
 
 
-def _encode(value: Any) -> tuple[dict, bytes]:
-    """The probe's result as (meta, npz bytes): an array-like or a flat dict of them."""
+def _arrays(value: Any) -> tuple[dict, dict[str, np.ndarray]]:
+    """A probe's result (an array-like or a flat dict of them) as (meta, arrays)."""
     single = not isinstance(value, dict)
     items = {"value": value} if single else value
     arrays, meta = {}, {"single": single, "origin": {}}
@@ -183,13 +187,32 @@ def _encode(value: Any) -> tuple[dict, bytes]:
         arr = np.asarray(item)
         if arr.dtype.kind not in "biuf":
             raise _BadOutput(key, item)
-        if isinstance(item, np.ndarray) or isinstance(item, np.generic):
+        if isinstance(item, (np.ndarray, np.generic)):
             origin = f"{type(item).__name__} {arr.dtype}"
         meta["origin"][key] = origin
         arrays[key] = arr
+    return meta, arrays
+
+
+def _encode(value: Any) -> tuple[dict, bytes]:
+    meta, arrays = _arrays(value)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     return meta, buffer.getvalue()
+
+
+def _returned(meta: dict, arrays: dict[str, np.ndarray]) -> Any:
+    """Plain float64 arrays that remember what they were (`origin`)."""
+    values = {}
+    for key, arr in arrays.items():
+        values[key] = np.array(arr, dtype=np.float64).view(Returned)
+        values[key].origin = meta["origin"].get(key, "")
+    return values["value"] if meta["single"] else values
+
+
+def plain(value: Any) -> Any:
+    """A trusted probe result converted exactly as a learner's is after the trip back."""
+    return _returned(*_arrays(value))
 
 
 class _BadOutput(Exception):
@@ -232,7 +255,7 @@ def _child(write_fd: int, out_fd: int, folder: Path, module: str, given: dict[st
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
     header: dict[str, Any] = {"status": "ok"}
     payload = b""
-    before = _snapshot()
+    before = _before or _snapshot()
     path = folder / f"{module}.py"
     try:
         if not path.is_file():
@@ -291,11 +314,20 @@ def _child(write_fd: int, out_fd: int, folder: Path, module: str, given: dict[st
 def run(probe: Callable, args: tuple, folder: Path, module: str, *,
         given: dict[str, Path] | None = None, timeout: float = 5.0) -> Outcome:
     """Run probe(learner_module, *args) in a fresh child, at most `timeout` seconds."""
+    return start(probe, args, folder, module, given=given, timeout=timeout).result()
+
+
+def start(probe: Callable, args: tuple, folder: Path, module: str, *,
+          given: dict[str, Path] | None = None, timeout: float = 5.0) -> "Pending":
+    """Fork the child now; `.result()` waits for it. Several may run at once."""
     folder = Path(folder).resolve()
     read_fd, write_fd = os.pipe()
     out = tempfile.TemporaryFile()
     sys.stdout.flush()
     sys.stderr.flush()
+    global _before
+    _before = _before or _snapshot()  # taken here once, compared in each child
+    gc.freeze()  # the child's garbage collector leaves the parent's objects (and pages) alone
     pid = os.fork()
     if pid == 0:  # child: never returns
         try:
@@ -304,30 +336,64 @@ def run(probe: Callable, args: tuple, folder: Path, module: str, *,
         finally:
             os._exit(70)
     os.close(write_fd)
-    try:
-        data, finished = _read(read_fd, time.monotonic() + timeout)
-    finally:
-        os.close(read_fd)
+    return Pending(pid, read_fd, out, timeout)
+
+
+class Pending:
+    """A child that is running a probe."""
+
+    def __init__(self, pid: int, read_fd: int, out: Any, timeout: float):
+        self.pid, self.read_fd, self.out, self.timeout = pid, read_fd, out, timeout
+        self.deadline = time.monotonic() + timeout
+
+    def result(self) -> Outcome:
+        wait_status = 0
         try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        _, wait_status = os.waitpid(pid, 0)
-        out.seek(0)
-        printed = out.read(OUTPUT_SHOWN * 4).decode("utf-8", "replace")
-        out.close()
-    printed = printed if len(printed) <= OUTPUT_SHOWN else printed[:OUTPUT_SHOWN] + "\n[... cut]"
-    if not finished:
-        return Outcome("timeout", message=(
-            f"your code did not finish within {timeout:g} s: is there a loop that never ends?"
-        ), output=printed)
-    if len(data) < 16:
-        code = os.waitstatus_to_exitcode(wait_status)
-        how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
-        return Outcome("exited", message=(
-            f"the process running your code {how} before returning "
-            "(os._exit, sys.exit or a crash?)"), output=printed)
-    return _decode(data, printed)
+            data, finished = _read(self.read_fd, self.deadline)
+        finally:
+            os.close(self.read_fd)
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            _reap()
+            if not (finished and len(data) >= 16):
+                _, wait_status = os.waitpid(self.pid, 0)  # how it ended is the message
+            else:
+                _unreaped.append(self.pid)  # it is being killed: reap it later, off the way
+            self.out.seek(0)
+            printed = self.out.read(OUTPUT_SHOWN * 4).decode("utf-8", "replace")
+            self.out.close()
+        if len(printed) > OUTPUT_SHOWN:
+            printed = printed[:OUTPUT_SHOWN] + "\n[... cut]"
+        if not finished:
+            return Outcome("timeout", message=(
+                f"your code did not finish within {self.timeout:g} s: "
+                "is there a loop that never ends?"), output=printed)
+        if len(data) < 16:
+            code = os.waitstatus_to_exitcode(wait_status)
+            how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
+            return Outcome("exited", message=(
+                f"the process running your code {how} before returning "
+                "(os._exit, sys.exit or a crash?)"), output=printed)
+        return _decode(data, printed)
+
+
+_unreaped: list[int] = []
+
+
+def _reap(block: bool = False) -> None:
+    """Collect killed children; all of them when block is true (at exit)."""
+    for pid in list(_unreaped):
+        try:
+            done, _ = os.waitpid(pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _unreaped.remove(pid)
+
+
+atexit.register(_reap, True)
 
 
 def _read(fd: int, deadline: float) -> tuple[bytes, bool]:
@@ -363,10 +429,5 @@ def _decode(data: bytes, printed: str) -> Outcome:
     meta = header["meta"]
     with np.load(io.BytesIO(data[16 + head_len:16 + head_len + body_len]),
                  allow_pickle=False) as npz:
-        values = {}
-        for key in npz.files:
-            arr = np.array(npz[key], dtype=np.float64).view(Returned)
-            arr.origin = meta["origin"].get(key, "")
-            values[key] = arr
-    value = values["value"] if meta["single"] else values
+        value = _returned(meta, {key: npz[key] for key in npz.files})
     return Outcome("ok", value=value, output=printed, meta=meta)

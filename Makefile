@@ -1,0 +1,46 @@
+# make check ex=01          check one exercise (creates .venv on first use)
+# make check                check every exercise, with a progress table
+# make check ex=01 sub=DIR  grade another folder (a student's, or solutions/)
+# make hint ex=01           the next hint;  make list: where you stand
+# make test                 prove the graders (contributors, CI)
+# make stubs                regenerate exercises/ from solutions/ (contributors)
+# make bench                how fast a check is, next to pytest's own start-up
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+GRADER := $(BIN)/python -m grader
+ex     ?=
+sub    ?=
+
+.PHONY: check list hint test stubs bench clean
+
+check: $(VENV)/.installed
+	@$(GRADER) check $(ex) $(if $(sub),--submission $(sub))
+
+list: $(VENV)/.installed
+	@$(GRADER) list $(if $(sub),--submission $(sub))
+
+hint: $(VENV)/.installed
+	@$(GRADER) hint $(or $(ex),$(error usage: make hint ex=NN))
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -n auto
+
+stubs: $(VENV)/.installed
+	@$(GRADER) stubs
+
+bench: $(VENV)/.installed
+	@$(BIN)/python -m grader.bench
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . --config-settings editable_mode=compat
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' --config-settings editable_mode=compat
+	@touch $@
+
+clean:
+	rm -rf $(VENV) .grader build *.egg-info
