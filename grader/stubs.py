@@ -94,16 +94,17 @@ def out_of_date(exercises: list[Exercise] | None = None) -> list[Path]:
     return stale
 
 
-def write(exercises: list[Exercise] | None = None) -> list[Path]:
+def write(exercises: list[Exercise] | None = None,
+          backup_root: Path = ROOT / ".grader" / "backup") -> list[Path]:
     """Regenerate stale files; an edited stub is first copied to .grader/backup/."""
     written = []
-    backup = ROOT / ".grader" / "backup" / time.strftime("%Y%m%d-%H%M%S")
+    backup = backup_root / time.strftime("%Y%m%d-%H%M%S")
     for ex in load() if exercises is None else exercises:
         for path, text in derived_files(ex).items():
             if path.is_file() and path.read_text(encoding="utf-8") == text:
                 continue
             if path.is_file():
-                keep = backup / path.relative_to(ROOT)
+                keep = backup / path.parent.name / path.name
                 keep.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, keep)
             path.parent.mkdir(parents=True, exist_ok=True)
