@@ -25,7 +25,7 @@ def wall(cmd: list[str]) -> float:
 def side_by_side(commands: dict[str, list[str]], runs: int = RUNS) -> dict[str, float]:
     """Median wall time of each command, the commands interleaved run by run."""
     times: dict[str, list[float]] = {name: [] for name in commands}
-    for name, cmd in commands.items():  # warm the file cache once
+    for cmd in commands.values():  # warm the file cache once
         wall(cmd)
     for _ in range(runs):
         for name, cmd in commands.items():

@@ -7,7 +7,7 @@ added by the plugin.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -126,11 +126,8 @@ def constant_ratio(got: np.ndarray, want: np.ndarray) -> float | None:
     return None
 
 
-def require(outcome: Outcome, what: str = "") -> Outcome:
+def require(outcome: Outcome) -> Any:
     """The outcome's value, or fail with its message if the learner's code did not return."""
     if not outcome.ok:
-        message = outcome.message
-        if what and outcome.status not in ("not_implemented", "import_error", "missing"):
-            message = f"{what}: {message}"
-        raise CheckFailed(message, outcome.status)
-    return outcome
+        raise CheckFailed(outcome.message, outcome.status)
+    return outcome.value

@@ -30,7 +30,8 @@ class Exercise:
     title: str
     files: tuple[str, ...]  # what the learner edits; files[0] is the main module
     hints: tuple[str, ...]
-    given: dict[str, str] = field(default_factory=dict)  # file name -> "NN_name/file.py" in solutions/
+    # finished files from earlier exercises: file name -> "NN_name/file.py" in solutions/
+    given: dict[str, str] = field(default_factory=dict)
 
     @property
     def module(self) -> str:

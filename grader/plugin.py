@@ -34,7 +34,8 @@ def check(title: str, points: int = 1, *, hint: str = "", timeout: float = DEFAU
           visibility: str = "visible") -> Callable:
     """Mark a test function as a graded check.
 
-    hint is shown under any failure but "not implemented yet". visibility follows Gradescope: "visible", "hidden", "after_due_date" or
+    hint is shown under any failure but "not implemented yet". visibility
+    follows Gradescope: "visible", "hidden", "after_due_date" or
     "after_published". The learner's code gets `timeout` seconds in all; a
     pytest-timeout a little longer is the backstop.
     """
@@ -71,21 +72,21 @@ class Runner:
         return worker.start(probe, args, self.folder, self.exercise.module,
                             given=self.given, timeout=self._left())
 
-    def learner(self, probe: Callable, *args: Any, what: str = "") -> Any:
+    def learner(self, probe: Callable, *args: Any) -> Any:
         """probe(learner_module, *args), run in a worker; fails the check on any problem."""
-        return require(self._start_learner(probe, args).result(), what).value
+        return require(self._start_learner(probe, args).result())
 
     def reference(self, probe: Callable, *args: Any) -> Any:
         """probe(reference_module, *args), run here: the reference is trusted code."""
         module = reference_module(self.exercise, self.reference_folder)
         return worker.plain(probe(module, *copy.deepcopy(args)))
 
-    def both(self, probe: Callable, *args: Any, what: str = "") -> tuple[Any, Any]:
+    def both(self, probe: Callable, *args: Any) -> tuple[Any, Any]:
         """(learner's result, reference's result) of the same probe on the same inputs;
         the reference runs while the learner's worker does."""
         mine = self._start_learner(probe, args)
         want = self.reference(probe, *args)
-        return require(mine.result(), what).value, want
+        return require(mine.result()), want
 
 
 _references: dict[Path, types.ModuleType] = {}
@@ -227,7 +228,8 @@ def _explain(excinfo: pytest.ExceptionInfo | None, timeout: float) -> tuple[str,
     if isinstance(exc, CheckFailed):
         return exc.kind, exc.message
     if isinstance(exc, pytest.fail.Exception) and "Timeout" in str(exc):
-        return "timeout", f"the check did not finish within {timeout:g} s"
+        return "grader_error", (f"the grader stalled: the check did not finish within "
+                                f"{timeout + 5:g} s. This is not your fault: please report it.")
     entry = excinfo.traceback[-1]
     where = f"{Path(str(entry.path)).name}:{entry.lineno + 1}"
     return "grader_error", (

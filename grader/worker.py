@@ -27,7 +27,7 @@ import tempfile
 import time
 import traceback
 import types
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -50,7 +50,6 @@ class Outcome:
     value: Any = None
     message: str = ""
     output: str = ""
-    meta: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -156,7 +155,8 @@ def _describe_error(exc: BaseException, folder: Path) -> tuple[str, str]:
         if f.line:
             lines.append(f"    {f.line}")
     if not frames:
-        lines.append("  (raised while the grader called your code: check what your function returns)")
+        lines.append("  (raised while the grader used what your code returned: check its type "
+                     "and shape)")
     return "error", "\n".join(lines)
 
 
@@ -430,4 +430,4 @@ def _decode(data: bytes, printed: str) -> Outcome:
     with np.load(io.BytesIO(data[16 + head_len:16 + head_len + body_len]),
                  allow_pickle=False) as npz:
         value = _returned(meta, {key: npz[key] for key in npz.files})
-    return Outcome("ok", value=value, output=printed, meta=meta)
+    return Outcome("ok", value=value, output=printed)

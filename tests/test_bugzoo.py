@@ -1,11 +1,11 @@
 """Each known-wrong implementation in tests/bugzoo/NN_name.toml is rejected by
 every check it names in caught_by, and the first of them says what the bug is."""
+import pytest
 import tomllib
 
-import pytest
+from grader.manifest import ROOT
 
 from conftest import EXERCISES, grade, patch, reference_copy
-from grader.manifest import ROOT
 
 ZOO = [
     pytest.param(ex, bug, id=f"{ex.id}-{bug['name']}")

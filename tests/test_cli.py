@@ -6,8 +6,9 @@ import sys
 
 import pytest
 
-from conftest import grade, reference_copy, stub_copy, EXERCISES
 from grader.manifest import ROOT, SOLUTIONS
+
+from conftest import EXERCISES, grade, reference_copy, stub_copy
 
 
 def cli(*args, env=None, cwd=ROOT):
@@ -36,7 +37,7 @@ def test_same_submission_same_score(tmp_path):
     first, second = grade(folder, "01"), grade(folder, "01")
     assert first.results["tests"] == [
         {**t, "execution_time": f["execution_time"]}
-        for t, f in zip(second.results["tests"], first.results["tests"])
+        for t, f in zip(second.results["tests"], first.results["tests"], strict=True)
     ]
     assert 0 < first.results["score"] < first.results["max_score"]
 

@@ -66,7 +66,8 @@ def test_missing_function_is_named(exercise01):
 
 def test_wrong_signature_is_explained(exercise01):
     patch(exercise01 / "derivative.py", "delta: float = 0.001) -> ndarray:", "step=0.001):")
-    patch(exercise01 / "derivative.py", "(func(input_ + delta) - func(input_ - delta)) / (2 * delta)",
+    patch(exercise01 / "derivative.py",
+          "(func(input_ + delta) - func(input_ - delta)) / (2 * delta)",
           "(func(input_ + step) - func(input_ - step)) / (2 * step)")
     graded = grade(exercise01, "01")
     assert graded.failed() == {"test_deriv_delta"}

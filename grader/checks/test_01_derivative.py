@@ -24,7 +24,7 @@ def test_square(ex):
 
 
 @check("leaky_relu keeps positives and multiplies negatives by 0.2", points=1,
-       hint='leaky_relu(x) is x where x > 0 and 0.2 * x elsewhere (np.maximum or np.where).')
+       hint="leaky_relu(x) is x where x > 0 and 0.2 * x elsewhere (np.maximum or np.where).")
 def test_leaky_relu(ex):
     x = away_from_zero(ex.rng, (4, 3))
     got, want = ex.both(lambda m, x: m.leaky_relu(x), x)
@@ -36,7 +36,7 @@ def test_leaky_relu(ex):
 
 
 @check("sigmoid is 1 / (1 + e^-x)", points=1,
-       hint='sigmoid(0) = 0.5 and sigmoid rises towards 1 for large x: 1 / (1 + np.exp(-x)).')
+       hint="sigmoid(0) = 0.5 and sigmoid rises towards 1 for large x: 1 / (1 + np.exp(-x)).")
 def test_sigmoid(ex):
     x = away_from_zero(ex.rng, (2, 6), scale=4.0)
     got, want = ex.both(lambda m, x: m.sigmoid(x), x)
@@ -46,7 +46,8 @@ def test_sigmoid(ex):
 
 
 @check("deriv matches a central difference on sigmoid", points=2,
-       hint='Evaluate func at input_ + delta and at input_ - delta, on the whole array at once, and divide their difference by 2 * delta.')
+       hint=("Evaluate func at input_ + delta and at input_ - delta, on the whole array at once, "
+             "and divide their difference by 2 * delta."))
 def test_deriv_sigmoid(ex):
     x = away_from_zero(ex.rng, (3, 4))
 
@@ -58,7 +59,8 @@ def test_deriv_sigmoid(ex):
 
 
 @check("deriv is a central difference: exact for square", points=2,
-       hint='A central difference of x**2 gives exactly 2x; a one-sided difference is off by about delta. The two points are 2 * delta apart.')
+       hint=("A central difference of x**2 gives exactly 2x; a one-sided difference is off by about"
+             " delta. The two points are 2 * delta apart."))
 def test_deriv_central(ex):
     x = away_from_zero(ex.rng, (2, 5))
     d = 0.001
@@ -71,7 +73,8 @@ def test_deriv_central(ex):
 
 
 @check("deriv uses its delta argument", points=1,
-       hint='With delta=0.1 the central difference of x**3 is 3x**2 + 0.01: use the delta you are given, not a fixed 0.001.')
+       hint=("With delta=0.1 the central difference of x**3 is 3x**2 + 0.01: use the delta you are "
+             "given, not a fixed 0.001."))
 def test_deriv_delta(ex):
     x = away_from_zero(ex.rng, (6,))
     got, want = ex.both(lambda m, x: m.deriv(cube, x, delta=0.1), x)
@@ -82,7 +85,8 @@ def test_deriv_delta(ex):
 
 
 @check("deriv works on arrays of any shape", points=1,
-       hint="Use array arithmetic on the whole input_ (no loops, no float()): the result must have input_'s shape.")
+       hint=("Use array arithmetic on the whole input_ (no loops, no float()): the result must have"
+             " input_'s shape."))
 def test_deriv_shapes(ex):
     x = ex.rng.standard_normal((2, 3, 4))
     got, want = ex.both(lambda m, x: m.deriv(np.sin, x), x)
@@ -90,7 +94,8 @@ def test_deriv_shapes(ex):
 
 
 @check("deriv leaves its input unchanged", points=1,
-       hint="Don't change input_ in place (input_ += delta): compute input_ + delta as a new array.")
+       hint=("Don't change input_ in place (input_ += delta): compute input_ + delta as a new "
+             "array."))
 def test_deriv_pure(ex):
     x = ex.rng.standard_normal((3, 3))
 

@@ -31,7 +31,8 @@ def inputs(rng, shape):
 
 
 @check("chain_deriv_2 on [square, sigmoid] is sigmoid'(square(x)) * square'(x)", points=2,
-       hint="The chain [f1, f2] means f2(f1(x)): f1 first. Take f2' at f1(x), the value f2 receives, and multiply by f1'(x).")
+       hint=("The chain [f1, f2] means f2(f1(x)): f1 first. Take f2' at f1(x), the value f2 "
+             "receives, and multiply by f1'(x)."))
 def test_chain_2(ex):
     x = inputs(ex.rng, (7,))
     got, want = ex.both(lambda m, x: m.chain_deriv_2([square, sigmoid], x), x)
@@ -46,7 +47,8 @@ def test_chain_2(ex):
 
 
 @check("chain_deriv_2 is the derivative of f2(f1(x)), checked numerically", points=2,
-       hint="The result must be d/dx f2(f1(x)) at every element, with the shape of input_range: f2'(f1(x)) * f1'(x).")
+       hint=("The result must be d/dx f2(f1(x)) at every element, with the shape of input_range: "
+             "f2'(f1(x)) * f1'(x)."))
 def test_chain_2_numeric(ex):
     x = inputs(ex.rng, (3, 4))
 
@@ -63,7 +65,8 @@ def test_chain_2_numeric(ex):
 
 
 @check("chain_deriv_3 on [square, sigmoid, sin] multiplies three derivatives", points=2,
-       hint="For [f1, f2, f3]: f3'(f2(f1(x))) * f2'(f1(x)) * f1'(x). Compute f1(x) and f2(f1(x)) first, then each derivative at its own input.")
+       hint=("For [f1, f2, f3]: f3'(f2(f1(x))) * f2'(f1(x)) * f1'(x). Compute f1(x) and f2(f1(x)) "
+             "first, then each derivative at its own input."))
 def test_chain_3(ex):
     x = inputs(ex.rng, (2, 5))
     got, want = ex.both(lambda m, x: m.chain_deriv_3([square, sigmoid, np.sin], x), x)
@@ -80,7 +83,7 @@ def test_chain_3(ex):
 
 
 @check("chain_deriv_3 is the derivative of f3(f2(f1(x))), checked numerically", points=2,
-       hint='The result must be d/dx f3(f2(f1(x))) at every element.')
+       hint="The result must be d/dx f3(f2(f1(x))) at every element.")
 def test_chain_3_numeric(ex):
     x = inputs(ex.rng, (4, 3))
 

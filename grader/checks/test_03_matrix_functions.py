@@ -24,7 +24,8 @@ def matrices(rng, n, k, m):
 
 
 @check("matmul_forward is the matrix product X @ W", points=1,
-       hint='Use the matrix product, np.dot(X, W) or X @ W: (n, k) @ (k, m) gives (n, m). X * W multiplies element by element.')
+       hint=("Use the matrix product, np.dot(X, W) or X @ W: (n, k) @ (k, m) gives (n, m). X * W "
+             "multiplies element by element."))
 def test_matmul_forward(ex):
     X, W = matrices(ex.rng, 4, 3, 2)
     got, want = ex.both(lambda m, X, W: m.matmul_forward(X, W), X, W)
@@ -32,7 +33,8 @@ def test_matmul_forward(ex):
 
 
 @check("matmul_backward_first is the gradient of sum(X @ W) for any shapes", points=2,
-       hint="The gradient with respect to X has X's shape (n, k). The book's W.T is right only for one row and one column: in general it is ones((n, m)) @ W.T.")
+       hint=("The gradient with respect to X has X's shape (n, k). The book's W.T is right only for"
+             " one row and one column: in general it is ones((n, m)) @ W.T."))
 def test_matmul_backward(ex):
     X, W = matrices(ex.rng, 4, 3, 2)
     got, want = ex.both(lambda m, X, W: m.matmul_backward_first(X, W), X, W)
@@ -42,7 +44,8 @@ def test_matmul_backward(ex):
 
 
 @check("matmul_backward_first agrees with a numerical gradient", points=1,
-       hint='Change one X[i, j] by a little: sum(X @ W) changes by that much times the sum of row j of W.')
+       hint=("Change one X[i, j] by a little: sum(X @ W) changes by that much times the sum of row "
+             "j of W."))
 def test_matmul_backward_numeric(ex):
     X, W = matrices(ex.rng, 3, 4, 2)
 
@@ -58,7 +61,7 @@ def test_matmul_backward_numeric(ex):
 
 
 @check("matrix_function_forward_sum is sum(sigma(X @ W))", points=1,
-       hint='Three steps: N = X @ W, S = sigma(N) element-wise, then L = np.sum(S), one number.')
+       hint="Three steps: N = X @ W, S = sigma(N) element-wise, then L = np.sum(S), one number.")
 def test_forward_sum(ex):
     X, W = matrices(ex.rng, 5, 3, 2)
     got, want = ex.both(lambda m, X, W: m.matrix_function_forward_sum(X, W, sigmoid), X, W)
@@ -70,7 +73,8 @@ def test_forward_sum(ex):
 
 
 @check("matrix_function_backward_sum_1 is sigma'(X @ W) @ W.T", points=2,
-       hint="dL/dN = sigma'(N) element-wise (use deriv(sigma, N), at N = X @ W), then dL/dX = dL/dN @ W.T.")
+       hint=("dL/dN = sigma'(N) element-wise (use deriv(sigma, N), at N = X @ W), then dL/dX = "
+             "dL/dN @ W.T."))
 def test_backward_sum(ex):
     X, W = matrices(ex.rng, 4, 3, 3)  # square W: W and W.T both fit, only one is right
     N = X @ W
@@ -84,7 +88,8 @@ def test_backward_sum(ex):
 
 
 @check("matrix_function_backward_sum_1 agrees with a numerical gradient", points=2,
-       hint="The gradient must have X's shape (n, k): sigma'(X @ W) is (n, m), and (n, m) @ W.T is (n, k).")
+       hint=("The gradient must have X's shape (n, k): sigma'(X @ W) is (n, m), and (n, m) @ W.T is"
+             " (n, k)."))
 def test_backward_sum_numeric(ex):
     X, W = matrices(ex.rng, 3, 4, 2)
 
