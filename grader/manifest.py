@@ -7,14 +7,9 @@ Points live with each check in grader/checks/ (a check is the unit of score).
 from __future__ import annotations
 
 import functools
-import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"

@@ -13,6 +13,7 @@ anything it started are killed. Nothing it does reaches the parent's state.
 from __future__ import annotations
 
 import atexit
+import errno
 import gc
 import importlib.util
 import io
@@ -146,6 +147,9 @@ def _describe_error(exc: BaseException, folder: Path) -> tuple[str, str]:
             f"not implemented yet: open {shown(last.filename)} "
             f"(`{last.name}`, line {last.lineno})",
         )
+    if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
+        return "error", (f"your code printed more than {OUTPUT_LIMIT >> 20} MiB: remove or "
+                         "shorten its print calls")
     if isinstance(exc, SystemExit):
         return "exited", f"your code called sys.exit({exc.code!r}) instead of returning"
     head = "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -250,8 +254,14 @@ def _child(write_fd: int, out_fd: int, folder: Path, module: str, given: dict[st
     os.setpgid(0, 0)  # our own process group: killing it kills what learner code started
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # over the limit, a write raises instead
+    stdin = os.open(os.devnull, os.O_RDONLY)  # input() gets EOF, not the learner's terminal
+    os.dup2(stdin, 0)
     os.dup2(out_fd, 1)
     os.dup2(out_fd, 2)
+    # Fresh streams on those descriptors, whatever the parent (pytest) had put there.
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
     header: dict[str, Any] = {"status": "ok"}
     payload = b""
@@ -299,6 +309,11 @@ def _child(write_fd: int, out_fd: int, folder: Path, module: str, given: dict[st
         header = {"status": "error", "message": f"the grader failed in the worker: {exc!r}"}
         payload = b""
     try:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
         head = json.dumps(header).encode()
         blob = struct.pack("<QQ", len(head), len(payload)) + head + payload
         view = memoryview(blob)

@@ -1,7 +1,8 @@
 """Each known-wrong implementation in tests/bugzoo/NN_name.toml is rejected by
 every check it names in caught_by, and the first of them says what the bug is."""
-import pytest
 import tomllib
+
+import pytest
 
 from grader.manifest import ROOT
 

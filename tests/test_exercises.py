@@ -1,7 +1,8 @@
 """Every exercise: the reference passes for every seed, the stub fails every
 check cleanly, stubs are in sync, and each exercise has what a learner needs."""
-import pytest
 import tomllib
+
+import pytest
 
 from grader import stubs
 from grader.manifest import EXERCISES as EXERCISE_DIR

@@ -14,12 +14,13 @@ HOSTILE = {
     "calls sys.exit()": ("    import sys\n    sys.exit(3)\n", "exited", "sys.exit(3)"),
     "raises": ("    raise ValueError('boom')\n", "error", "ValueError: boom"),
     "prints megabytes": ("    print('x' * 5_000_000)\n    return np.power(x, 2)\n", "error",
-                         "File too large"),
+                         "printed more than 1 MiB"),
     "replaces numpy.allclose": (
         "    np.allclose = lambda *a, **k: True\n    return x * 3\n", "tampered",
         "replaced np.allclose"),
     "returns NaN": ("    return x * np.nan\n", "wrong", "nan"),
     "returns a string": ("    return 'four'\n", "bad_output", "returned str"),
+    "waits for input()": ("    return input()\n", "error", "EOFError"),
     "kills its process group": ("    import os, signal\n    os.killpg(0, signal.SIGKILL)\n",
                                 "exited", "killed by signal 9"),
 }
@@ -81,3 +82,15 @@ def test_missing_file_is_named(tmp_path):
     graded = grade(tmp_path, "01")
     assert graded.results["score"] == 0
     assert all("derivative.py does not exist" in t["output"] for t in graded.results["tests"])
+
+
+def test_an_error_shows_the_learners_frames_and_what_it_printed(exercise01):
+    patch(exercise01 / "derivative.py", SQUARE,
+          "    print('computing the square')\n    return helper(x)\n\n\ndef helper(x):\n"
+          "    return x @ np.ones(7)\n")
+    message = grade(exercise01, "01").checks["test_square"]["output"]
+    assert message.startswith("your code raised ValueError: matmul")
+    assert "derivative.py, line 18, in square" in message
+    assert "derivative.py, line 22, in helper\n    return x @ np.ones(7)" in message
+    assert "grader" not in message.split("hint:")[0]
+    assert "your code printed:\ncomputing the square" in message
