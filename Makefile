@@ -36,6 +36,7 @@ bench: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . --config-settings editable_mode=compat
+	@$(BIN)/python -m compileall -q grader solutions >/dev/null  # fast starts even where bytecode is not written
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

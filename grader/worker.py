@@ -16,6 +16,7 @@ import atexit
 import errno
 import gc
 import importlib.util
+import inspect
 import io
 import json
 import os
@@ -36,7 +37,7 @@ import numpy as np
 
 OUTPUT_LIMIT = 1 << 20  # bytes a child may print
 OUTPUT_SHOWN = 1500  # characters of that shown in a message
-_WATCHED = ("numpy", "numpy.linalg", "numpy.random", "builtins", "math")
+_WATCHED = ("numpy", "numpy.linalg", "numpy.random", "builtins", "math", "grader.gradcheck")
 
 
 @dataclass
@@ -99,7 +100,7 @@ class LearnerModule:
                 f"{shown(self._path)} has no `{name}`: did you rename or delete it? "
                 "Keep the names from the stub."
             ) from None
-        if callable(value):
+        if inspect.isfunction(value):
             return _checked_call(value, name, self._path)
         return value
 
@@ -113,8 +114,6 @@ def _checked_call(func: Callable, name: str, path: Path) -> Callable:
             # Raised by the call itself (no frame of the learner's function ran)?
             if tb is not None and tb.tb_next is None:
                 try:
-                    import inspect
-
                     sig = inspect.signature(func)
                     bare = [p.replace(annotation=p.empty) for p in sig.parameters.values()]
                     sig = f"{name}{sig.replace(parameters=bare, return_annotation=sig.empty)}"
@@ -265,7 +264,7 @@ def _child(write_fd: int, out_fd: int, folder: Path, module: str, given: dict[st
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
     header: dict[str, Any] = {"status": "ok"}
     payload = b""
-    before = _before or _snapshot()
+    before = _before
     path = folder / f"{module}.py"
     try:
         if not path.is_file():
@@ -342,9 +341,11 @@ def start(probe: Callable, args: tuple, folder: Path, module: str, *,
     sys.stderr.flush()
     global _before
     _before = _before or _snapshot()  # taken here once, compared in each child
-    gc.freeze()  # the child's garbage collector leaves the parent's objects (and pages) alone
+    gc.freeze()  # in the child, the collector leaves the parent's objects (and pages) alone
     pid = os.fork()
-    if pid == 0:  # child: never returns
+    if pid != 0:
+        gc.unfreeze()
+    else:  # child: never returns
         try:
             os.close(read_fd)
             _child(write_fd, out.fileno(), folder, module, dict(given or {}), probe, args)
@@ -362,9 +363,9 @@ class Pending:
         self.deadline = time.monotonic() + timeout
 
     def result(self) -> Outcome:
-        wait_status = 0
+        wait_status, data = 0, None
         try:
-            data, finished = _read(self.read_fd, self.deadline)
+            data = _read(self.read_fd, self.deadline)
         finally:
             os.close(self.read_fd)
             try:
@@ -372,7 +373,7 @@ class Pending:
             except (ProcessLookupError, PermissionError):
                 pass
             _reap()
-            if not (finished and len(data) >= 16):
+            if not _complete(data):
                 _, wait_status = os.waitpid(self.pid, 0)  # how it ended is the message
             else:
                 _unreaped.append(self.pid)  # it is being killed: reap it later, off the way
@@ -381,11 +382,11 @@ class Pending:
             self.out.close()
         if len(printed) > OUTPUT_SHOWN:
             printed = printed[:OUTPUT_SHOWN] + "\n[... cut]"
-        if not finished:
+        if data is None:
             return Outcome("timeout", message=(
                 f"your code did not finish within {self.timeout:g} s: "
                 "is there a loop that never ends?"), output=printed)
-        if len(data) < 16:
+        if not _complete(data):
             code = os.waitstatus_to_exitcode(wait_status)
             how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
             return Outcome("exited", message=(
@@ -411,25 +412,27 @@ def _reap(block: bool = False) -> None:
 atexit.register(_reap, True)
 
 
-def _read(fd: int, deadline: float) -> tuple[bytes, bool]:
-    chunks, size, need = [], 0, None
-    while True:
+def _read(fd: int, deadline: float) -> bytes | None:
+    """Everything the child sends, until EOF or a complete message; None on timeout."""
+    data = b""
+    while not _complete(data):
         left = deadline - time.monotonic()
         if left <= 0:
-            return b"".join(chunks), False
+            return None
         ready, _, _ = select.select([fd], [], [], left)
-        if not ready:
-            continue
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:  # EOF: the child is gone
-            return b"".join(chunks), True
-        chunks.append(chunk)
-        size += len(chunk)
-        if need is None and size >= 16:
-            head_len, body_len = struct.unpack("<QQ", b"".join(chunks)[:16])
-            need = 16 + head_len + body_len
-        if need is not None and size >= need:
-            return b"".join(chunks), True
+        if ready:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:  # EOF: the child is gone
+                break
+            data += chunk
+    return data
+
+
+def _complete(data: bytes | None) -> bool:
+    if data is None or len(data) < 16:
+        return False
+    head_len, body_len = struct.unpack("<QQ", data[:16])
+    return len(data) >= 16 + head_len + body_len
 
 
 def _decode(data: bytes, printed: str) -> Outcome:

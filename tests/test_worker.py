@@ -94,3 +94,12 @@ def test_an_error_shows_the_learners_frames_and_what_it_printed(exercise01):
     assert "derivative.py, line 22, in helper\n    return x @ np.ones(7)" in message
     assert "grader" not in message.split("hint:")[0]
     assert "your code printed:\ncomputing the square" in message
+
+
+def test_given_files_are_supplied_when_a_submission_lacks_them(tmp_path):
+    from conftest import EXERCISES, reference_copy
+
+    folder = reference_copy(EXERCISES[1], tmp_path)
+    (folder / "derivative.py").unlink()  # a student hands in chain_rule.py alone
+    graded = grade(folder, "02")
+    assert graded.returncode == 0, graded.stdout
