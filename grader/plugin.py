@@ -8,7 +8,6 @@ submission and on the reference, with seeded inputs.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import re
 import sys
 import time
@@ -63,7 +62,7 @@ class Runner:
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.deadline = time.monotonic() + timeout
-        self.given = {name: SOLUTIONS / exercise.dir / name for name in exercise.given}
+        self.given = {name: SOLUTIONS / source for name, source in exercise.given.items()}
 
     def _left(self) -> float:
         return max(self.deadline - time.monotonic(), 0.05)
@@ -78,7 +77,7 @@ class Runner:
 
     def reference(self, probe: Callable, *args: Any) -> Any:
         """probe(reference_module, *args), run here: the reference is trusted code."""
-        module = reference_module(self.exercise, self.reference_folder)
+        module = reference_module(self.exercise, self.reference_folder, self.given)
         return worker.plain(probe(module, *copy.deepcopy(args)))
 
     def both(self, probe: Callable, *args: Any) -> tuple[Any, Any]:
@@ -92,24 +91,21 @@ class Runner:
 _references: dict[Path, types.ModuleType] = {}
 
 
-def reference_module(exercise: Exercise, folder: Path) -> types.ModuleType:
-    """The reference, imported once per session under a private name.
+def reference_module(exercise: Exercise, folder: Path,
+                     given: dict[str, Path]) -> types.ModuleType:
+    """The reference, imported once per session.
 
-    Its imports of given files (`from derivative import deriv`) resolve in its own
-    folder and are then taken out of sys.modules, so references of different
-    exercises never see each other's modules.
+    Its imports of given files (`from derivative import deriv`) are taken out of
+    sys.modules again, so references of different exercises never see each
+    other's modules.
     """
     path = folder / f"{exercise.module}.py"
     if path in _references:
         return _references[path]
     names = [exercise.module] + [Path(name).stem for name in exercise.given]
     saved = {name: sys.modules.pop(name) for name in names if name in sys.modules}
-    sys.path.insert(0, str(folder))
     try:
-        spec = importlib.util.spec_from_file_location(exercise.module, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[exercise.module] = module
-        spec.loader.exec_module(module)
+        _references[path] = worker.load_module(folder, exercise.module, given)
     except Exception as exc:
         raise GraderError(f"the reference {path} does not import: {exc!r}") from exc
     finally:
@@ -117,8 +113,7 @@ def reference_module(exercise: Exercise, folder: Path) -> types.ModuleType:
         for name in names:
             sys.modules.pop(name, None)
         sys.modules.update(saved)
-    _references[path] = module
-    return module
+    return _references[path]
 
 
 def _seed(base: int, name: str) -> int:

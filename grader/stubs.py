@@ -3,7 +3,8 @@
 The reference in solutions/NN_name/ marks what the learner writes with
 nbgrader's markers; the stub replaces each marked block with a
 `raise NotImplementedError`. Files an exercise is given from earlier exercises
-are copied finished, markers dropped, into both exercises/ and solutions/.
+are copied finished, markers dropped, into exercises/ (the grader supplies
+them from their source when a folder lacks them, as solutions/ does).
 """
 from __future__ import annotations
 
@@ -80,7 +81,6 @@ def derived_files(ex: Exercise) -> dict[Path, str]:
             (SOLUTIONS / source).read_text(encoding="utf-8")
         )
         files[EXERCISES / ex.dir / name] = text
-        files[SOLUTIONS / ex.dir / name] = text
     return files
 
 

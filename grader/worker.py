@@ -232,9 +232,11 @@ def _short(item: Any) -> str:
     return text if len(text) < 80 else text[:77] + "..."
 
 
-def _load(folder: Path, module: str, given: dict[str, Path]) -> types.ModuleType:
+def load_module(folder: Path, module: str, given: dict[str, Path]) -> types.ModuleType:
+    """Import folder/module.py, with folder first on sys.path; a given file the folder
+    lacks is imported from its fallback path instead."""
     sys.path.insert(0, str(folder))
-    for name, fallback in given.items():  # finished pieces the submission may lack
+    for name, fallback in given.items():
         if not (folder / name).is_file():
             spec = importlib.util.spec_from_file_location(Path(name).stem, fallback)
             mod = importlib.util.module_from_spec(spec)
@@ -270,7 +272,7 @@ def _child(write_fd: int, out_fd: int, folder: Path, module: str, given: dict[st
         if not path.is_file():
             raise _Missing()
         try:
-            mod = _load(folder, module, given)
+            mod = load_module(folder, module, given)
         except BaseException as exc:  # noqa: BLE001 - any error while importing
             if isinstance(exc, SyntaxError):
                 where = f"{shown(exc.filename or path)}, line {exc.lineno}"
