@@ -37,6 +37,7 @@ $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . --config-settings editable_mode=compat
 	@$(BIN)/python -m compileall -q grader solutions >/dev/null  # fast starts even where bytecode is not written
+	@$(BIN)/python -m grader.data  # cache the data sets: checks never import scikit-learn
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

@@ -1,0 +1,150 @@
+"""Exercise 07: layers, a loss, and a network that trains on one batch.
+
+The operations of exercise 06 are given to you finished in operations.py.
+A Layer is a list of operations run in order; a NeuralNetwork is a list of
+layers and a Loss. Read README.md first.
+"""
+from typing import Iterator, List, Optional
+
+import numpy as np
+from numpy import ndarray
+
+from operations import (
+    BiasAdd,
+    Operation,
+    ParamOperation,
+    Sigmoid,
+    WeightMultiply,
+    assert_same_shape,
+)
+
+
+class Layer:
+    """A layer of neurons: operations run in order. Its parameters are made on
+    the first forward pass, when the number of inputs is known."""
+
+    def __init__(self, neurons: int):
+        self.neurons = neurons
+        self.first = True
+        self.params: List[ndarray] = []
+        self.param_grads: List[ndarray] = []
+        self.operations: List[Operation] = []
+        self.rng = np.random.default_rng(0)  # NeuralNetwork gives every layer its own
+
+    def _setup_layer(self, input_: ndarray) -> None:
+        """Each subclass makes self.params and self.operations here."""
+        raise NotImplementedError("each Layer subclass defines _setup_layer")
+
+    def forward(self, input_: ndarray) -> ndarray:
+        """On the first call only, set the layer up; then run input_ through
+        every operation in order. Store input_ and the output; return the output."""
+        # YOUR CODE HERE
+        raise NotImplementedError("forward")
+
+    def backward(self, output_grad: ndarray) -> ndarray:
+        """Run output_grad back through the operations in reverse order, then
+        collect the parameter gradients (self._param_grads()); return input_grad."""
+        # YOUR CODE HERE
+        raise NotImplementedError("backward")
+
+    def _param_grads(self) -> None:
+        """self.param_grads: the param_grad of every ParamOperation, in order."""
+        # YOUR CODE HERE
+        raise NotImplementedError("_param_grads")
+
+    def _params(self) -> None:
+        """self.params: the param of every ParamOperation, in order: the very
+        arrays the operations use, so that changing them in place trains the layer."""
+        # YOUR CODE HERE
+        raise NotImplementedError("_params")
+
+
+class Dense(Layer):
+    """A fully connected layer: WeightMultiply, BiasAdd, then the activation.
+
+    activation defaults to a new Sigmoid for each layer. (The book's default
+    argument `activation=Sigmoid()` is one object shared by every layer.)
+    """
+
+    def __init__(self, neurons: int, activation: Optional[Operation] = None):
+        super().__init__(neurons)
+        self.activation = Sigmoid() if activation is None else activation
+
+    def _setup_layer(self, input_: ndarray) -> None:
+        """W (n_in, neurons) and B (1, neurons), drawn from self.rng, then the
+        operations WeightMultiply(W), BiasAdd(B), self.activation."""
+        W = self.rng.standard_normal((input_.shape[1], self.neurons))
+        B = self.rng.standard_normal((1, self.neurons))
+        # YOUR CODE HERE
+        raise NotImplementedError("_setup_layer")
+
+
+class Loss:
+    """A loss: forward(prediction, target) gives a number, backward() the
+    gradient with respect to the prediction."""
+
+    def forward(self, prediction: ndarray, target: ndarray) -> float:
+        """Check the shapes match, store both, and return self._output()."""
+        # YOUR CODE HERE
+        raise NotImplementedError("forward")
+
+    def backward(self) -> ndarray:
+        """self._input_grad(), checked against the prediction's shape, stored
+        as self.input_grad and returned."""
+        # YOUR CODE HERE
+        raise NotImplementedError("backward")
+
+    def _output(self) -> float:
+        raise NotImplementedError("each Loss subclass defines _output")
+
+    def _input_grad(self) -> ndarray:
+        raise NotImplementedError("each Loss subclass defines _input_grad")
+
+
+class MeanSquaredError(Loss):
+    """The mean over the batch of the squared error summed over outputs."""
+
+    def _output(self) -> float:
+        # YOUR CODE HERE
+        raise NotImplementedError("_output")
+
+    def _input_grad(self) -> ndarray:
+        # YOUR CODE HERE
+        raise NotImplementedError("_input_grad")
+
+
+class NeuralNetwork:
+    """Layers and a loss. seed makes the layers' random starting weights repeatable."""
+
+    def __init__(self, layers: List[Layer], loss: Loss, seed: int = 1):
+        self.layers = layers
+        self.loss = loss
+        self.seed = seed
+        for i, layer in enumerate(self.layers):
+            layer.rng = np.random.default_rng([seed, i])
+
+    def forward(self, x_batch: ndarray) -> ndarray:
+        """The batch through every layer in order."""
+        # YOUR CODE HERE
+        raise NotImplementedError("forward")
+
+    def backward(self, loss_grad: ndarray) -> None:
+        """The loss gradient back through every layer in reverse order."""
+        # YOUR CODE HERE
+        raise NotImplementedError("backward")
+
+    def train_batch(self, x_batch: ndarray, y_batch: ndarray) -> float:
+        """Forward, loss, backward: afterwards every layer holds its param_grads.
+        Returns the loss."""
+        # YOUR CODE HERE
+        raise NotImplementedError("train_batch")
+
+    def params(self) -> Iterator[ndarray]:
+        """Every layer's parameters, in order (the arrays themselves, not copies)."""
+        # YOUR CODE HERE
+        raise NotImplementedError("params")
+
+    def param_grads(self) -> Iterator[ndarray]:
+        """Every layer's parameter gradients, in the order of params()."""
+        # YOUR CODE HERE
+        raise NotImplementedError("param_grads")
