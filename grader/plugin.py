@@ -7,6 +7,7 @@ submission and on the reference, with seeded inputs.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import re
 import sys
@@ -15,7 +16,7 @@ import types
 import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import pytest
@@ -77,8 +78,8 @@ class Runner:
 
     def reference(self, probe: Callable, *args: Any) -> Any:
         """probe(reference_module, *args), run here: the reference is trusted code."""
-        module = reference_module(self.exercise, self.reference_folder, self.given)
-        return worker.plain(probe(module, *copy.deepcopy(args)))
+        with reference_modules(self.exercise, self.reference_folder, self.given) as module:
+            return worker.plain(probe(module, *copy.deepcopy(args)))
 
     def both(self, probe: Callable, *args: Any) -> tuple[Any, Any]:
         """(learner's result, reference's result) of the same probe on the same inputs;
@@ -88,32 +89,36 @@ class Runner:
         return require(mine.result()), want
 
 
-_references: dict[Path, types.ModuleType] = {}
+_references: dict[Path, dict[str, types.ModuleType]] = {}
 
 
-def reference_module(exercise: Exercise, folder: Path,
-                     given: dict[str, Path]) -> types.ModuleType:
-    """The reference, imported once per session.
+@contextlib.contextmanager
+def reference_modules(exercise: Exercise, folder: Path,
+                      given: dict[str, Path]) -> Iterator[types.ModuleType]:
+    """The reference module, with it and its given modules in sys.modules meanwhile.
 
-    Its imports of given files (`from derivative import deriv`) are taken out of
-    sys.modules again, so references of different exercises never see each
-    other's modules.
+    It is imported once per session. Between uses its modules leave sys.modules,
+    so references of different exercises never see each other's modules, while
+    probes can still `import layers` (a given module) as they do in a worker.
     """
     path = folder / f"{exercise.module}.py"
-    if path in _references:
-        return _references[path]
     names = [exercise.module] + [Path(name).stem for name in exercise.given]
     saved = {name: sys.modules.pop(name) for name in names if name in sys.modules}
     try:
-        _references[path] = worker.load_module(folder, exercise.module, given)
-    except Exception as exc:
-        raise GraderError(f"the reference {path} does not import: {exc!r}") from exc
+        if path not in _references:
+            try:
+                worker.load_module(folder, exercise.module, given)
+            except Exception as exc:
+                raise GraderError(f"the reference {path} does not import: {exc!r}") from exc
+            finally:
+                sys.path.remove(str(folder))
+            _references[path] = {name: sys.modules[name] for name in names}
+        sys.modules.update(_references[path])
+        yield _references[path][exercise.module]
     finally:
-        sys.path.remove(str(folder))
         for name in names:
             sys.modules.pop(name, None)
         sys.modules.update(saved)
-    return _references[path]
 
 
 def _seed(base: int, name: str) -> int:

@@ -11,8 +11,9 @@ from typing import Iterator, List, Optional
 import numpy as np
 from numpy import ndarray
 
-from operations import (
+from operations import (  # noqa: F401 - Linear too, for `from layers import Linear`
     BiasAdd,
+    Linear,
     Operation,
     ParamOperation,
     Sigmoid,
@@ -77,6 +78,7 @@ class Dense(Layer):
     """
 
     def __init__(self, neurons: int, activation: Optional[Operation] = None):
+        """Store the activation as self.activation: the one given, or a new Sigmoid."""
         super().__init__(neurons)
         self.activation = Sigmoid() if activation is None else activation
 

@@ -34,7 +34,8 @@ class SGD(Optimizer):
 
 
 def permute_data(X: ndarray, y: ndarray, rng: np.random.Generator) -> Tuple[ndarray, ndarray]:
-    """X and y shuffled together: row i of the result still pairs X with its y."""
+    """X and y shuffled together with one permutation, rng.permutation(number of rows):
+    row i of the result still pairs an X with its y."""
     # YOUR CODE HERE
     raise NotImplementedError("permute_data")
 
@@ -65,7 +66,8 @@ class Trainer:
         (generate_batches) train_batch and an optimizer step.
 
         After every eval_every-th epoch (epochs eval_every, 2 * eval_every, ...),
-        compute the test loss and append (epoch, loss) to self.evaluations. If it is
+        compute the test loss, self.net.loss.forward(self.net.forward(X_test), y_test),
+        and append (epoch, loss) to self.evaluations. If it is
         the best so far, remember the epoch (self.best_epoch) and a copy of the
         network. If it is worse than the best, stop early: self.net becomes the
         best network (the one evaluated at self.best_epoch).
