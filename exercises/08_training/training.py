@@ -69,7 +69,7 @@ class Trainer:
         compute the test loss, self.net.loss.forward(self.net.forward(X_test), y_test),
         and append (epoch, loss) to self.evaluations. If it is
         the best so far, remember the epoch (self.best_epoch) and a copy of the
-        network. If it is worse than the best, stop early: self.net becomes the
+        network. If it is not better than the best, stop early: self.net becomes the
         best network (the one evaluated at self.best_epoch).
         """
         rng = np.random.default_rng(seed)

@@ -30,7 +30,7 @@ class SGD(Optimizer):
         """Update every parameter of self.net in place: the network must see the
         change, so change the arrays themselves (rebinding a name changes nothing)."""
         ### BEGIN SOLUTION
-        for param, grad in zip(self.net.params(), self.net.param_grads()):
+        for param, grad in zip(self.net.params(), self.net.param_grads(), strict=True):
             param -= self.lr * grad
         ### END SOLUTION
 
@@ -75,7 +75,7 @@ class Trainer:
         compute the test loss, self.net.loss.forward(self.net.forward(X_test), y_test),
         and append (epoch, loss) to self.evaluations. If it is
         the best so far, remember the epoch (self.best_epoch) and a copy of the
-        network. If it is worse than the best, stop early: self.net becomes the
+        network. If it is not better than the best, stop early: self.net becomes the
         best network (the one evaluated at self.best_epoch).
         """
         rng = np.random.default_rng(seed)
