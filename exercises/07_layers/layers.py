@@ -36,9 +36,10 @@ class Layer:
         """Each subclass makes self.params and self.operations here."""
         raise NotImplementedError("each Layer subclass defines _setup_layer")
 
-    def forward(self, input_: ndarray) -> ndarray:
+    def forward(self, input_: ndarray, inference: bool = False) -> ndarray:
         """On the first call only, set the layer up; then run input_ through
-        every operation in order. Store input_ and the output; return the output."""
+        every operation in order, passing inference on to each. Store input_ and
+        the output; return the output."""
         # YOUR CODE HERE
         raise NotImplementedError("forward")
 
@@ -126,8 +127,8 @@ class NeuralNetwork:
         for i, layer in enumerate(self.layers):
             layer.rng = np.random.default_rng([seed, i])
 
-    def forward(self, x_batch: ndarray) -> ndarray:
-        """The batch through every layer in order."""
+    def forward(self, x_batch: ndarray, inference: bool = False) -> ndarray:
+        """The batch through every layer in order, passing inference on to each."""
         # YOUR CODE HERE
         raise NotImplementedError("forward")
 

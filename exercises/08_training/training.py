@@ -22,6 +22,13 @@ class Optimizer:
     def step(self) -> None:
         raise NotImplementedError("each Optimizer subclass defines step")
 
+    def _setup_decay(self, max_epochs: int) -> None:
+        """Called by Trainer.fit before the first epoch: learning-rate decay
+        (exercise 10) gets ready for max_epochs epochs. Here it does nothing."""
+
+    def _decay_lr(self) -> None:
+        """Called by Trainer.fit after every epoch. Here it does nothing."""
+
 
 class SGD(Optimizer):
     """Stochastic gradient descent: param -= lr * grad, for every parameter."""
@@ -63,15 +70,18 @@ class Trainer:
             seed: int = 1) -> None:
         """Train for up to `epochs` epochs. Each epoch: shuffle X_train and y_train
         together (permute_data, with one rng made from seed), then for each batch
-        (generate_batches) train_batch and an optimizer step.
+        (generate_batches) train_batch and an optimizer step; after the epoch's
+        batches, self.optim._decay_lr().
 
         After every eval_every-th epoch (epochs eval_every, 2 * eval_every, ...),
-        compute the test loss, self.net.loss.forward(self.net.forward(X_test), y_test),
+        compute the test loss with the network in inference mode,
+        self.net.loss.forward(self.net.forward(X_test, inference=True), y_test),
         and append (epoch, loss) to self.evaluations. If it is
         the best so far, remember the epoch (self.best_epoch) and a copy of the
         network. If it is not better than the best, stop early: self.net becomes the
         best network (the one evaluated at self.best_epoch).
         """
         rng = np.random.default_rng(seed)
+        self.optim._setup_decay(epochs)
         # YOUR CODE HERE
         raise NotImplementedError("fit")

@@ -31,16 +31,24 @@ class SpyNet:
         self.log.append(("train", X_batch[:, 0].tolist(), y_batch[:, 0].tolist()))
         return 0.0
 
-    def forward(self, X):
+    def forward(self, X, inference=False):
+        self.log.append(("forward", inference))
         return np.full((X.shape[0], 1), self.test_loss.get(self.batches, 1.0 / self.batches))
 
 
 class SpyOptimizer:
     def __init__(self):
         self.net = None
+        self.setups = []
 
     def step(self):
         self.net.log.append(("step",))
+
+    def _setup_decay(self, max_epochs):
+        self.setups.append(max_epochs)
+
+    def _decay_lr(self):
+        self.net.log.append(("decay",))
 
 
 def numbered(n):
@@ -52,7 +60,8 @@ def numbered(n):
 def fit_log(m, n, epochs, eval_every, batch_size, seed, test_loss=None):
     """Run the learner's Trainer.fit on a SpyNet; what happened, as arrays."""
     net = SpyNet(test_loss)
-    trainer = m.Trainer(net, SpyOptimizer())
+    optim = SpyOptimizer()
+    trainer = m.Trainer(net, optim)
     X, y = numbered(n)
     trainer.fit(X, y, X[:3], y[:3], epochs=epochs, eval_every=eval_every,
                 batch_size=batch_size, seed=seed)
@@ -68,6 +77,11 @@ def fit_log(m, n, epochs, eval_every, batch_size, seed, test_loss=None):
         "eval_epochs": np.array([epoch for epoch, _ in trainer.evaluations], dtype=float),
         "eval_losses": np.array([loss for _, loss in trainer.evaluations], dtype=float),
         "net_batches": trainer.net.batches,
+        "decays": sum(e[0] == "decay" for e in net.log),
+        "decay_after_epoch": sum(e[0] == "decay" and net.log[i - 1][0] == "step"
+                                 for i, e in enumerate(net.log[1:], 1)),
+        "setups": np.array(optim.setups, dtype=float),
+        "forward_inference": np.array([e[1] for e in net.log if e[0] == "forward"], dtype=float),
         "best_epoch": trainer.best_epoch,
     }
 
@@ -153,6 +167,21 @@ def test_fit_trains_every_batch(ex):
     assert_close(got["steps"], want["steps"], "the number of optimizer steps")
     assert_close(got["steps_after_train"], want["steps"],
                  "optimizer steps that directly follow a train_batch")
+
+
+@check("Trainer.fit decays the learning rate once an epoch, evaluates in inference mode",
+       points=1,
+       hint=("After each epoch's batches call self.optim._decay_lr() (once, not after every "
+             "batch), and evaluate with self.net.forward(X_test, inference=True)."))
+def test_fit_decay_and_inference(ex):
+    got = ex.learner(fit_log, 10, 4, 2, 5, ex.seed)
+    assert_close(got["setups"], np.array([4.0]), "the max_epochs given to _setup_decay")
+    assert_close(got["decays"], 4, "the number of _decay_lr calls in 4 epochs", suspects={
+        "one a batch (2 batches an epoch): decay once an epoch": 8})
+    assert_close(got["decay_after_epoch"], 4, "_decay_lr calls right after an epoch's last step")
+    assert_close(got["forward_inference"], np.ones(2), "inference in the test evaluations' "
+                 "net.forward calls (1 = True)", suspects={
+                     "inference=False: dropout would stay on while testing": np.zeros(2)})
 
 
 @check("Trainer.fit shuffles X and y together, anew each epoch, from its seed", points=2,

@@ -19,8 +19,12 @@ class Operation:
     """An operation of a network: forward stores input_ and output, backward
     checks output_grad's shape and returns input_grad."""
 
-    def forward(self, input_: ndarray) -> ndarray:
-        """Store input_, compute the output with self._output(), store and return it."""
+    def forward(self, input_: ndarray, inference: bool = False) -> ndarray:
+        """Store input_, compute the output with self._output(), store and return it.
+
+        inference says whether the network is being used rather than trained: only
+        exercise 11's Dropout looks at it (as self.inference)."""
+        self.inference = inference
         ### BEGIN SOLUTION
         self.input_ = input_
         self.output = self._output()

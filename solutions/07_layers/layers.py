@@ -36,16 +36,17 @@ class Layer:
         """Each subclass makes self.params and self.operations here."""
         raise NotImplementedError("each Layer subclass defines _setup_layer")
 
-    def forward(self, input_: ndarray) -> ndarray:
+    def forward(self, input_: ndarray, inference: bool = False) -> ndarray:
         """On the first call only, set the layer up; then run input_ through
-        every operation in order. Store input_ and the output; return the output."""
+        every operation in order, passing inference on to each. Store input_ and
+        the output; return the output."""
         ### BEGIN SOLUTION
         if self.first:
             self._setup_layer(input_)
             self.first = False
         self.input_ = input_
         for operation in self.operations:
-            input_ = operation.forward(input_)
+            input_ = operation.forward(input_, inference)
         self.output = input_
         return self.output
         ### END SOLUTION
@@ -156,11 +157,11 @@ class NeuralNetwork:
         for i, layer in enumerate(self.layers):
             layer.rng = np.random.default_rng([seed, i])
 
-    def forward(self, x_batch: ndarray) -> ndarray:
-        """The batch through every layer in order."""
+    def forward(self, x_batch: ndarray, inference: bool = False) -> ndarray:
+        """The batch through every layer in order, passing inference on to each."""
         ### BEGIN SOLUTION
         for layer in self.layers:
-            x_batch = layer.forward(x_batch)
+            x_batch = layer.forward(x_batch, inference)
         return x_batch
         ### END SOLUTION
 

@@ -1,0 +1,62 @@
+"""Exercise 09: Tanh and ReLU operations, and the softmax cross-entropy loss.
+
+The operations (06) and layers (07) are given to you finished. Inputs are
+(batch, features); for the loss, each row of the prediction holds one logit per
+class and each row of the target is one-hot. Read README.md first.
+"""
+import numpy as np
+from numpy import ndarray
+
+from layers import Loss
+from operations import Operation
+
+
+class Tanh(Operation):
+    """The hyperbolic tangent, element-wise."""
+
+    def _output(self) -> ndarray:
+        # YOUR CODE HERE
+        raise NotImplementedError("_output")
+
+    def _input_grad(self, output_grad: ndarray) -> ndarray:
+        """Use the stored output: tanh'(x) = 1 - tanh(x)**2."""
+        # YOUR CODE HERE
+        raise NotImplementedError("_input_grad")
+
+
+class ReLU(Operation):
+    """max(0, x), element-wise."""
+
+    def _output(self) -> ndarray:
+        # YOUR CODE HERE
+        raise NotImplementedError("_output")
+
+    def _input_grad(self, output_grad: ndarray) -> ndarray:
+        """output_grad where the input was positive, 0 elsewhere."""
+        # YOUR CODE HERE
+        raise NotImplementedError("_input_grad")
+
+
+def softmax(x: ndarray, axis: int = 1) -> ndarray:
+    """exp(x) / sum(exp(x)) along axis: each row becomes probabilities that add up
+    to 1. Subtract each row's maximum first, so that exp never overflows."""
+    # YOUR CODE HERE
+    raise NotImplementedError("softmax")
+
+
+class SoftmaxCrossEntropy(Loss):
+    """The cross-entropy of softmax(prediction) against one-hot targets, averaged
+    over the batch: -sum(target * log(softmax(prediction))) / n.
+
+    Finite even for logits near +-1000: compute log(softmax) as
+    x - max - log(sum(exp(x - max))), never log of a probability that rounded to 0.
+    """
+
+    def _output(self) -> float:
+        # YOUR CODE HERE
+        raise NotImplementedError("_output")
+
+    def _input_grad(self) -> ndarray:
+        """(softmax(prediction) - target) / n."""
+        # YOUR CODE HERE
+        raise NotImplementedError("_input_grad")
