@@ -28,7 +28,8 @@ def run_checks(exercises: list[Exercise], submission: Path, *, seed: int = 0,
     """One pytest session over the exercises' check files; a result per check."""
     collector = Collector()
     args = [str(ex.check_file) for ex in exercises] + [
-        "-c", str(INI), "--rootdir", str(CHECKS), "--import-mode=importlib", "--assert=plain", "--tb=no",
+        "-c", str(INI), "--rootdir", str(CHECKS), "--import-mode=importlib", "--assert=plain",
+        "--tb=no",
         "-p", "grader.plugin", "-p", "pytest_timeout", *_UNUSED_PLUGINS,
         "--submission", str(Path(submission).resolve()),
         "--reference", str(Path(reference).resolve()),
