@@ -115,9 +115,11 @@ def _suspected(got: np.ndarray, suspects, rtol: float, atol: float,
 
 
 def constant_ratio(got: np.ndarray, want: np.ndarray) -> float | None:
-    """c if got == c * want everywhere (c != 1), else None."""
+    """c if got == c * want everywhere (c != 1), else None. Single numbers always
+    have a ratio, so they never count."""
     mask = np.abs(want) > 1e-6 * np.max(np.abs(want), initial=0.0)
-    if got.shape != want.shape or not mask.any() or np.any(np.abs(got[~mask]) > 1e-9):
+    if (got.shape != want.shape or mask.sum() < 2
+            or np.any(np.abs(got[~mask]) > 1e-9)):
         return None
     ratios = got[mask] / want[mask]
     c = float(np.median(ratios))
