@@ -4,7 +4,8 @@
 # make hint ex=01           the next hint;  make list: where you stand
 # make test                 prove the graders (contributors, CI)
 # make stubs                regenerate exercises/ from solutions/ (contributors)
-# make bench                how fast a check is, next to pytest's own start-up
+# make bench                how fast a check is, next to pytest's own start-up, and the
+#                           reference convolution next to torch's (installs torch 2.13.0)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -30,7 +31,7 @@ test: $(VENV)/.installed-test
 stubs: $(VENV)/.installed
 	@$(GRADER) stubs
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-bench
 	@$(BIN)/python -m grader.bench
 
 $(VENV)/.installed: pyproject.toml
@@ -42,6 +43,10 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' --config-settings editable_mode=compat
+	@touch $@
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]' --config-settings editable_mode=compat
 	@touch $@
 
 clean:

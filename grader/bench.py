@@ -3,13 +3,18 @@
 A check is the learner's inner loop, so it is compared with the floor any
 pytest-based grader pays: starting Python and pytest (`pytest --version`).
 Runs alternate between the commands so that both see the same machine load.
+The reference convolution is what learners compare themselves with, so it is
+timed against torch's (with torch installed: `pip install -e '.[bench]'`).
 """
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
 import time
+
+import numpy as np
 
 from grader.manifest import ROOT
 
@@ -33,7 +38,61 @@ def side_by_side(commands: dict[str, list[str]], runs: int = RUNS) -> dict[str, 
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+def conv_bench() -> None:
+    """The reference Conv2D_Op (exercise 14), forward and backward, next to
+    torch.nn.functional.conv2d with autograd, both on the CPU with 2 threads."""
+    import torch
+
+    from grader.manifest import SOLUTIONS
+    from grader.worker import load_module
+
+    torch.set_num_threads(2)
+    conv = load_module(SOLUTIONS / "14_conv2d_op", "conv",
+                       {"operations.py": SOLUTIONS / "06_operations" / "operations.py"})
+    rng = np.random.default_rng(0)
+    print("conv 3x3 forward + backward, median ms (numpy reference vs torch autograd, "
+          "2 threads):")
+    for batch, c_in, size, c_out in [(64, 1, 28, 16), (64, 16, 14, 32)]:
+        for dtype in (np.float64, np.float32):
+            x = rng.standard_normal((batch, c_in, size, size)).astype(dtype)
+            W = rng.standard_normal((c_out, c_in, 3, 3)).astype(dtype)
+            G = rng.standard_normal((batch, c_out, size, size)).astype(dtype)
+            op = conv.Conv2D_Op(W)  # a layer keeps its operation from batch to batch
+
+            def numpy_step(op=op, x=x, G=G):
+                op.forward(x)
+                op.backward(G)
+
+            def torch_step(x=x, W=W, G=G):
+                xt = torch.tensor(x, requires_grad=True)
+                Wt = torch.tensor(W, requires_grad=True)
+                torch.nn.functional.conv2d(xt, Wt, padding=1).backward(torch.tensor(G))
+
+            times = side_by_side_calls({"numpy": numpy_step, "torch": torch_step})
+            print(f"  {batch}x{c_in}x{size}x{size} -> {c_out:2d}  {np.dtype(dtype).name:7s} "
+                  f"numpy {times['numpy'] * 1e3:6.2f}  torch {times['torch'] * 1e3:6.2f}  "
+                  f"ratio {times['numpy'] / times['torch']:5.2f}")
+
+
+def side_by_side_calls(calls: dict, rounds: int = 5, block: int = 5) -> dict[str, float]:
+    """Median seconds of each call, run in alternating blocks (a block keeps one
+    library's threads warm; alternating keeps both under the same load)."""
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for call in calls.values():
+        call()
+    for _ in range(rounds):
+        for name, call in calls.items():
+            for _ in range(block):
+                start = time.perf_counter()
+                call()
+                times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
 def main() -> int:
+    if sys.argv[1:] == ["conv"]:
+        conv_bench()
+        return 0
     py = sys.executable
     commands = {
         "grader check 01 (reference)": [py, "-m", "grader", "check", "01", "--submission",
@@ -46,6 +105,17 @@ def main() -> int:
         print(f"  {name:<30} {seconds * 1000:7.0f} ms")
     ratio = medians["grader check 01 (reference)"] / medians["pytest --version"]
     print(f"  ratio check / pytest start-up  {ratio:7.2f}   (aim: <= 2)")
+    print()
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        print("conv against torch: skipped (pip install -e '.[bench]' brings torch)")
+        return 0
+    # Both libraries get 2 threads here (checks run BLAS on one): a fresh process,
+    # since the thread count is fixed when numpy loads.
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "2", "OMP_NUM_THREADS": "2",
+           "MKL_NUM_THREADS": "2"}
+    subprocess.run([py, "-m", "grader.bench", "conv"], cwd=ROOT, env=env, check=True)
     return 0
 
 

@@ -8,7 +8,7 @@ accuracy climb; `--plot curves.png` draws the curves, `--mnist DIR` trains on
 MNIST's IDX files if you have them. Read README.md first.
 """
 import argparse
-from typing import Dict, List, Tuple
+from typing import Callable, Dict, List, Tuple
 
 import numpy as np
 from numpy import ndarray
@@ -43,9 +43,11 @@ def accuracy(net: NeuralNetwork, X: ndarray, y: ndarray) -> float:
 
 
 def train(X_train: ndarray, y_train: ndarray, X_test: ndarray, y_test: ndarray,
-          epochs: int = 20, batch_size: int = 60,
-          seed: int = 0) -> Tuple[NeuralNetwork, Dict[str, List[float]]]:
-    """Train build_network() with build_optimizer(); the network and, per epoch,
+          epochs: int = 20, batch_size: int = 60, seed: int = 0,
+          build_network: Callable[[int], NeuralNetwork] = build_network,
+          build_optimizer: Callable[[], Optimizer] = build_optimizer,
+          ) -> Tuple[NeuralNetwork, Dict[str, List[float]]]:
+    """Train build_network(seed) with build_optimizer(); the network and, per epoch,
     the mean training loss, the test loss and the test accuracy."""
     net, optim = build_network(seed), build_optimizer()
     optim.net = net
