@@ -20,7 +20,10 @@ def new_params(shapes: Dict[str, Tuple[int, int]], weight_scale: float,
     every "deriv" zero."""
     params = {}
     for name, shape in shapes.items():
-        value = np.zeros(shape) if name.startswith("B") else rng.standard_normal(shape) * weight_scale
+        if name.startswith("B"):
+            value = np.zeros(shape)
+        else:
+            value = rng.standard_normal(shape) * weight_scale
         params[name] = {"value": value, "deriv": np.zeros(shape)}
     return params
 

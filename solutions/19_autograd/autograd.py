@@ -12,7 +12,8 @@ Number = Union[int, float, "NumberWithGrad"]
 class NumberWithGrad:
     """A number that records the operations that made it."""
 
-    def __init__(self, num: float, depends_on: Optional[List[Tuple["NumberWithGrad", float]]] = None,
+    def __init__(self, num: float,
+                 depends_on: Optional[List[Tuple["NumberWithGrad", float]]] = None,
                  creation_op: str = ""):
         self.num = float(num)
         self.depends_on = depends_on or []  # (parent, d self / d parent) pairs
