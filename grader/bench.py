@@ -74,6 +74,46 @@ def conv_bench() -> None:
                   f"ratio {times['numpy'] / times['torch']:5.2f}")
 
 
+def lstm_bench() -> None:
+    """The reference LSTMLayer (exercise 17), forward and backpropagation through
+    time, next to torch.nn.LSTM plus a Linear output layer (the same work) with
+    autograd; sequence 25, batch 32, input 64, hidden 128, 2 threads each."""
+    import torch
+
+    from grader.manifest import SOLUTIONS
+    from grader.worker import load_module
+
+    torch.set_num_threads(2)
+    lstm = load_module(SOLUTIONS / "17_lstm", "lstm", {"rnn.py": SOLUTIONS / "16_rnn" / "rnn.py"})
+    steps, batch, n_in, hidden = 25, 32, 64, 128
+    rng = np.random.default_rng(0)
+    print(f"LSTM forward + backward through time, median ms (sequence {steps}, batch {batch}, "
+          f"input {n_in}, hidden {hidden}, output {n_in}):")
+    for dtype in (np.float64, np.float32):
+        x = rng.standard_normal((batch, steps, n_in)).astype(dtype)
+        G = rng.standard_normal((batch, steps, n_in)).astype(dtype)
+        layer = lstm.LSTMLayer(hidden, n_in, weight_scale=0.1, seed=0)
+        layer.forward(x)
+        for param in layer.params.values():
+            param["value"] = param["value"].astype(dtype)
+            param["deriv"] = param["deriv"].astype(dtype)
+        torch_dtype = torch.float64 if dtype == np.float64 else torch.float32
+        rnn = torch.nn.LSTM(n_in, hidden, batch_first=True).to(torch_dtype)
+        head = torch.nn.Linear(hidden, n_in).to(torch_dtype)
+
+        def numpy_step(layer=layer, x=x, G=G):
+            layer.forward(x)
+            layer.backward(G)
+
+        def torch_step(rnn=rnn, head=head, x=x, G=G):
+            xt = torch.tensor(x, requires_grad=True)
+            head(rnn(xt)[0]).backward(torch.tensor(G))
+
+        times = side_by_side_calls({"numpy": numpy_step, "torch": torch_step})
+        print(f"  {np.dtype(dtype).name:7s} numpy {times['numpy'] * 1e3:6.2f}  torch "
+              f"{times['torch'] * 1e3:6.2f}  ratio {times['numpy'] / times['torch']:5.2f}")
+
+
 def side_by_side_calls(calls: dict, rounds: int = 5, block: int = 5) -> dict[str, float]:
     """Median seconds of each call, run in alternating blocks (a block keeps one
     library's threads warm; alternating keeps both under the same load)."""
@@ -90,8 +130,10 @@ def side_by_side_calls(calls: dict, rounds: int = 5, block: int = 5) -> dict[str
 
 
 def main() -> int:
-    if sys.argv[1:] == ["conv"]:
+    if sys.argv[1:] == ["torch"]:
         conv_bench()
+        print()
+        lstm_bench()
         return 0
     py = sys.executable
     commands = {
@@ -115,7 +157,7 @@ def main() -> int:
     # since the thread count is fixed when numpy loads.
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "2", "OMP_NUM_THREADS": "2",
            "MKL_NUM_THREADS": "2"}
-    subprocess.run([py, "-m", "grader.bench", "conv"], cwd=ROOT, env=env, check=True)
+    subprocess.run([py, "-m", "grader.bench", "torch"], cwd=ROOT, env=env, check=True)
     return 0
 
 
