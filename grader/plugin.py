@@ -112,7 +112,8 @@ def reference_modules(exercise: Exercise, folder: Path,
                 raise GraderError(f"the reference {path} does not import: {exc!r}") from exc
             finally:
                 sys.path.remove(str(folder))
-            _references[path] = {name: sys.modules[name] for name in names}
+            _references[path] = {name: sys.modules[name] for name in names
+                                 if name in sys.modules}  # given files it imported
         sys.modules.update(_references[path])
         yield _references[path][exercise.module]
     finally:

@@ -97,10 +97,11 @@ class LSTMLayer:
             self._init_params(self.input_size)
         ### BEGIN SOLUTION
         batch, steps, _ = x_seq_in.shape
-        H = np.zeros((batch, self.hidden_size)) if H_0 is None else H_0
-        C = np.zeros((batch, self.hidden_size)) if C_0 is None else C_0
+        zeros = np.zeros((batch, self.hidden_size), dtype=x_seq_in.dtype)
+        H = zeros if H_0 is None else H_0
+        C = zeros if C_0 is None else C_0
         self.nodes = [LSTMNode() for _ in range(steps)]
-        out = np.zeros((batch, steps, self.output_size))
+        out = np.zeros((batch, steps, self.output_size), dtype=x_seq_in.dtype)
         for t, node in enumerate(self.nodes):
             out[:, t, :], H, C = node.forward(x_seq_in[:, t, :], H, C, self.params)
         return out
@@ -114,9 +115,9 @@ class LSTMLayer:
         for param in self.params.values():
             param["deriv"][...] = 0
         batch, steps, _ = x_seq_out_grad.shape
-        H_grad = np.zeros((batch, self.hidden_size))
-        C_grad = np.zeros((batch, self.hidden_size))
-        x_seq_in_grad = np.zeros((batch, steps, self.input_size))
+        H_grad = np.zeros((batch, self.hidden_size), dtype=x_seq_out_grad.dtype)
+        C_grad = np.zeros_like(H_grad)
+        x_seq_in_grad = np.zeros((batch, steps, self.input_size), dtype=x_seq_out_grad.dtype)
         for t in reversed(range(steps)):
             x_seq_in_grad[:, t, :], H_grad, C_grad = self.nodes[t].backward(
                 x_seq_out_grad[:, t, :], H_grad, C_grad, self.params)
