@@ -1,0 +1,121 @@
+"""Exercise 20: the port to PyTorch.
+
+The networks of exercises 12 (dense, with dropout), 15 (convolutional) and 17
+(an LSTM layer) as torch.nn.Modules, functions that load the NumPy versions'
+weights into them, and a trainer. torch does the backward passes now: compare
+what you wrote by hand with what it computes. Read README.md first.
+"""
+from typing import Dict, List, Optional
+
+import numpy as np
+import torch
+from numpy import ndarray
+from torch import nn
+
+
+def tensor(array: ndarray) -> torch.Tensor:
+    """A NumPy array as a tensor of the default dtype (float32 unless changed)."""
+    return torch.as_tensor(np.asarray(array), dtype=torch.get_default_dtype())
+
+
+class DenseNet(nn.Module):
+    """Exercise 12's network: Linear(n_in, hidden), tanh, dropout that keeps
+    keep_prob of the units, then Linear(hidden, n_out) giving logits."""
+
+    def __init__(self, n_in: int = 64, hidden: int = 89, n_out: int = 10,
+                 keep_prob: float = 0.8):
+        super().__init__()
+        # YOUR CODE HERE
+        raise NotImplementedError("__init__")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # YOUR CODE HERE
+        raise NotImplementedError("forward")
+
+
+def load_dense(module: DenseNet, W1: ndarray, B1: ndarray, W2: ndarray, B2: ndarray) -> None:
+    """Copy exercise 12's weights into module: W (n_in, n_out) for X @ W, B (1, n_out).
+    nn.Linear computes x @ weight.T + bias, with weight (n_out, n_in) and bias (n_out,)."""
+    # YOUR CODE HERE
+    raise NotImplementedError("load_dense")
+
+
+class ConvNet(nn.Module):
+    """Exercise 15's network: Conv2d(1, channels, kernel, padding kernel // 2, no
+    bias), ReLU, dropout keeping keep_prob, flatten, Linear(channels * size * size, n_out)."""
+
+    def __init__(self, channels: int = 16, kernel: int = 3, keep_prob: float = 0.8,
+                 size: int = 8, n_out: int = 10):
+        super().__init__()
+        # YOUR CODE HERE
+        raise NotImplementedError("__init__")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x is (batch, 1, size, size)."""
+        # YOUR CODE HERE
+        raise NotImplementedError("forward")
+
+
+def load_conv(module: ConvNet, W_conv: ndarray, W_dense: ndarray, B_dense: ndarray) -> None:
+    """Copy exercise 15's weights: W_conv (channels, 1, K, K) is already torch's
+    layout; W_dense (channels * size * size, n_out) and B_dense (1, n_out) as in load_dense."""
+    # YOUR CODE HERE
+    raise NotImplementedError("load_conv")
+
+
+class LSTMModel(nn.Module):
+    """Exercise 17's LSTMLayer: nn.LSTM(n_in, hidden, batch_first=True), then
+    Linear(hidden, n_out) at every step."""
+
+    def __init__(self, n_in: int, hidden: int, n_out: int):
+        super().__init__()
+        # YOUR CODE HERE
+        raise NotImplementedError("__init__")
+
+    def forward(self, x: torch.Tensor, H_0: Optional[torch.Tensor] = None,
+                C_0: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """x (batch, sequence, n_in) -> (batch, sequence, n_out); H_0 and C_0
+        (batch, hidden), zeros when None."""
+        # YOUR CODE HERE
+        raise NotImplementedError("forward")
+
+
+def load_lstm(module: LSTMModel, params: Dict[str, Dict[str, ndarray]]) -> None:
+    """Copy exercise 17's parameters (W_f, B_f, W_i, ..., W_v, B_v; each W_gate is
+    (n_in + hidden, hidden) acting on [x, H]) into module. torch stacks the gates as
+    (i, f, g, o) = (input, forget, candidate, output): weight_ih_l0 is (4 * hidden, n_in),
+    weight_hh_l0 (4 * hidden, hidden), and it adds two biases, bias_ih_l0 and bias_hh_l0."""
+    # YOUR CODE HERE
+    raise NotImplementedError("load_lstm")
+
+
+def accuracy(model: nn.Module, X: torch.Tensor, labels: torch.Tensor) -> float:
+    """The fraction of rows whose highest logit is the label, the model in eval mode
+    and without gradients."""
+    # YOUR CODE HERE
+    raise NotImplementedError("accuracy")
+
+
+def train(model: nn.Module, X_train: ndarray, y_train: ndarray, X_test: ndarray,
+          y_test: ndarray, epochs: int = 20, batch_size: int = 60, lr: float = 0.1,
+          final_lr: float = 0.01, momentum: float = 0.9, seed: int = 0,
+          device: Optional[str] = None) -> Dict[str, List[float]]:
+    """Train model on one-hot targets with cross-entropy on its logits, SGD with
+    momentum and a learning rate decaying exponentially from lr to final_lr (the last
+    epoch trains with final_lr). Each epoch: model.train(), batches in a new random
+    order (a torch.Generator seeded with seed), for each batch zero_grad, loss,
+    backward, optimizer step; then the scheduler's step (after the optimizer's);
+    then the test accuracy. Runs on CUDA when there is one (or on `device`).
+    Returns, per epoch, the learning rate used, the mean training loss and the
+    test accuracy."""
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    dtype = torch.get_default_dtype()
+    model.to(device)
+    X = torch.as_tensor(X_train, dtype=dtype, device=device)
+    y = torch.as_tensor(np.argmax(y_train, axis=1), device=device)
+    X_t = torch.as_tensor(X_test, dtype=dtype, device=device)
+    y_t = torch.as_tensor(np.argmax(y_test, axis=1), device=device)
+    history: Dict[str, List[float]] = {"lr": [], "train_loss": [], "test_accuracy": []}
+    # YOUR CODE HERE
+    raise NotImplementedError("train")
+    return history
