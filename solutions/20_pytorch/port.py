@@ -114,9 +114,11 @@ def load_lstm(module: LSTMModel, params: Dict[str, Dict[str, ndarray]]) -> None:
     value = {name: p["value"] for name, p in params.items()}
     n_in = module.lstm.input_size
     order = ("i", "f", "c", "o")
+    W_x = np.concatenate([value[f"W_{g}"][:n_in].T for g in order])  # rows acting on x
+    W_h = np.concatenate([value[f"W_{g}"][n_in:].T for g in order])  # rows acting on H
     with torch.no_grad():
-        module.lstm.weight_ih_l0.copy_(tensor(np.concatenate([value[f"W_{g}"][:n_in].T for g in order])))
-        module.lstm.weight_hh_l0.copy_(tensor(np.concatenate([value[f"W_{g}"][n_in:].T for g in order])))
+        module.lstm.weight_ih_l0.copy_(tensor(W_x))
+        module.lstm.weight_hh_l0.copy_(tensor(W_h))
         module.lstm.bias_ih_l0.copy_(tensor(np.concatenate([value[f"B_{g}"][0] for g in order])))
         module.lstm.bias_hh_l0.zero_()
         module.head.weight.copy_(tensor(value["W_v"].T))
