@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -129,6 +130,34 @@ def side_by_side_calls(calls: dict, rounds: int = 5, block: int = 5) -> dict[str
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+def batch_bench(students: int = 40) -> None:
+    """`python -m grader grade` on a synthetic class, with 1 and with 2 jobs."""
+    import shutil
+    import tempfile
+
+    from grader.manifest import EXERCISES, SOLUTIONS
+
+    ids = ["01", "02", "03"]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "class"
+        for n in range(students):  # every third student has not started
+            source = EXERCISES if n % 3 == 2 else SOLUTIONS
+            for folder in ("01_derivative", "02_chain_rule", "03_matrix_functions"):
+                shutil.copytree(source / folder, root / f"student{n:02d}" / folder,
+                                ignore=shutil.ignore_patterns("__pycache__", "README.md"))
+        seconds = {}
+        for jobs in (1, 2):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "grader", "grade", str(root), "-j", str(jobs),
+                            "--csv", str(Path(tmp) / f"j{jobs}.csv"), "--exercise", *ids],
+                           cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+            seconds[jobs] = time.perf_counter() - start
+    print(f"batch grading, {students} submissions of exercises {', '.join(ids)}:")
+    for jobs, s in seconds.items():
+        print(f"  -j{jobs}  {s:6.1f} s  {students / s:5.1f} submissions/s")
+    print(f"  throughput -j2 / -j1 {seconds[1] / seconds[2]:5.2f}   (aim: >= 1.8)")
+
+
 def main() -> int:
     if sys.argv[1:] == ["torch"]:
         conv_bench()
@@ -147,6 +176,8 @@ def main() -> int:
         print(f"  {name:<30} {seconds * 1000:7.0f} ms")
     ratio = medians["grader check 01 (reference)"] / medians["pytest --version"]
     print(f"  ratio check / pytest start-up  {ratio:7.2f}   (aim: <= 2)")
+    print()
+    batch_bench()
     print()
     try:
         import torch  # noqa: F401

@@ -38,13 +38,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("exercise")
     p.add_argument("--all", action="store_true", help="show every hint tier at once")
 
+    p = sub.add_parser("grade", help="grade every student's folder or zip (courses)")
+    p.add_argument("submissions", type=Path, help="a folder of student folders or zips")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="students graded at once")
+    p.add_argument("--csv", type=Path, default=Path("grades.csv"), help="(default grades.csv)")
+    p.add_argument("--logs", type=Path, help="one log per student (default: next to the CSV)")
+    p.add_argument("--exercise", nargs="*", help="only these exercises (default: all found)")
+    p.add_argument("--seed", type=int, default=0)
+
     p = sub.add_parser("stubs", help="regenerate exercises/ from solutions/ (contributors)")
     p.add_argument("--check", action="store_true",
                    help="change nothing; exit 1 if a generated file is out of date")
 
     args = parser.parse_args(argv)
     try:
-        return {"check": cmd_check, "list": cmd_list, "hint": cmd_hint,
+        return {"check": cmd_check, "list": cmd_list, "hint": cmd_hint, "grade": cmd_grade,
                 "stubs": cmd_stubs}[args.command](args)
     except LookupError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
@@ -117,6 +125,25 @@ def _wrap(text: str) -> list[str]:
     import textwrap
 
     return textwrap.wrap(" ".join(text.split()), 88) or [""]
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from grader import batch
+
+    if not args.submissions.is_dir():
+        raise LookupError(f"{args.submissions} is not a folder")
+    start = time.perf_counter()
+    results = batch.grade_all(args.submissions, args.jobs, args.exercise, args.seed)
+    batch.write_csv(results, args.csv)
+    logs = args.logs or args.csv.with_name(args.csv.stem + "-logs")
+    batch.write_logs(results, logs)
+    failed = [r for r in results if r.error]
+    print(f"graded {len(results)} submissions in {time.perf_counter() - start:.1f} s "
+          f"with {args.jobs} job{'s' * (args.jobs != 1)}: {shown(args.csv)}, logs in "
+          f"{shown(logs)}")
+    for r in failed:
+        print(f"  {r.student}: {r.error}")
+    return 0
 
 
 def cmd_stubs(args: argparse.Namespace) -> int:
