@@ -10,7 +10,7 @@ from pathlib import Path
 
 from grader import __version__, stubs
 from grader.manifest import EXERCISES, ROOT, Exercise, find, load
-from grader.report import Style, detail, summarise, table, to_json
+from grader.report import Style, detail, public_summary, summarise, table, to_json
 from grader.worker import shown
 
 STATE = Path(os.environ.get("GRADER_HOME", ROOT / ".grader")) / "state.json"
@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: exercises/)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
     p.add_argument("--seed", type=int, default=0, help="base seed of the inputs (default 0)")
+    p.add_argument("--hidden", metavar="VISIBILITY",
+                   help="give the hidden graders' results this visibility in the JSON "
+                        "(Gradescope: after_published); the report then shows only the "
+                        "visible checks")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="with several exercises, show every check of every exercise")
 
@@ -64,19 +68,25 @@ def _select(ids: list[str]) -> list[Exercise]:
     return [find(i, exercises) for i in ids] if ids else exercises
 
 
-def _grade(exercises: list[Exercise], submission: Path, seed: int = 0):
+def _grade(exercises: list[Exercise], submission: Path, seed: int = 0,
+           hidden: str | None = None):
     from grader.run import run_checks  # imports pytest: only for commands that grade
 
     if not submission.exists():
         raise LookupError(f"{submission} does not exist")
     start = time.perf_counter()
-    results = run_checks(exercises, submission, seed=seed)
+    results = run_checks(exercises, submission, seed=seed, hidden=hidden)
     return summarise(exercises, results), time.perf_counter() - start
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     exercises = _select(args.exercise)
-    summaries, seconds = _grade(exercises, args.submission, args.seed)
+    summaries, seconds = _grade(exercises, args.submission, args.seed, args.hidden)
+    if args.hidden:  # what students see now: the visible checks, and a count of the rest
+        print(public_summary(summaries))
+        if args.json:
+            _write_json(args, summaries, seconds)
+        return 0 if all(s.state == "passing" for s in summaries) else 1
     style = Style()
     if len(summaries) == 1 or args.verbose:
         shown_ = summaries
@@ -88,10 +98,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     if len(summaries) > 1:
         print(table(summaries, style))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(to_json(summaries, seconds, args.seed, __version__),
-                                        indent=2) + "\n", encoding="utf-8")
+        _write_json(args, summaries, seconds)
     return 0 if all(s.state == "passing" for s in summaries) else 1
+
+
+def _write_json(args: argparse.Namespace, summaries, seconds: float) -> None:
+    results = to_json(summaries, seconds, args.seed, __version__)
+    if args.hidden:
+        results["output"] = public_summary(summaries)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
 def cmd_list(args: argparse.Namespace) -> int:

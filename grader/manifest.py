@@ -14,7 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
 SOLUTIONS = ROOT / "solutions"
-CHECKS = Path(__file__).resolve().parent / "checks"
+CHECKS = Path(__file__).resolve().parent / "checks"  # hidden graders: compare with solutions/
+VISIBLE = Path(__file__).resolve().parent / "visible"  # checks that need no reference
 MANIFEST = EXERCISES / "manifest.toml"
 
 
@@ -35,6 +36,16 @@ class Exercise:
     @property
     def check_file(self) -> Path:
         return CHECKS / f"test_{self.dir}.py"
+
+    @property
+    def visible_file(self) -> Path:
+        return VISIBLE / f"test_{self.dir}.py"
+
+    @property
+    def check_files(self) -> list[Path]:
+        """The visible checks, then the hidden ones: those that exist (a student
+        release has only the visible ones)."""
+        return [f for f in (self.visible_file, self.check_file) if f.is_file()]
 
     def folder_in(self, root: Path) -> Path:
         """This exercise's folder under root, or root itself if it holds the files."""

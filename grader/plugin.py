@@ -23,7 +23,7 @@ import pytest
 
 from grader import worker
 from grader.compare import CheckFailed, require
-from grader.manifest import EXERCISES, SOLUTIONS, Exercise, find
+from grader.manifest import CHECKS, EXERCISES, SOLUTIONS, Exercise, find
 
 DEFAULT_TIMEOUT = 5.0
 _NO_HINT = ("not_implemented", "import_error", "missing", "grader_error")
@@ -77,7 +77,8 @@ class Runner:
         return require(self._start_learner(probe, args).result())
 
     def reference(self, probe: Callable, *args: Any) -> Any:
-        """probe(reference_module, *args), run here: the reference is trusted code."""
+        """probe(reference_module, *args), run here: the reference is trusted code.
+        (Visible checks, which ship to students without solutions/, never call it.)"""
         with reference_modules(self.exercise, self.reference_folder, self.given) as module:
             return worker.plain(probe(module, *copy.deepcopy(args)))
 
@@ -185,15 +186,19 @@ class CheckResult:
 class Collector:
     """Gathers one CheckResult per check as pytest runs them."""
 
-    def __init__(self) -> None:
+    def __init__(self, hidden: str | None = None) -> None:
         self.results: list[CheckResult] = []
+        self.hidden = hidden  # visibility given to the hidden graders' results
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         outcome = yield
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and report.failed):
-            self.results.append(self._result(item, call, report))
+            result = self._result(item, call, report)
+            if self.hidden and Path(item.path).parent == CHECKS:
+                result.visibility = self.hidden
+            self.results.append(result)
 
     @staticmethod
     def _result(item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> CheckResult:

@@ -118,6 +118,19 @@ def table(summaries: list[Summary], style: Style) -> str:
     return "\n".join(lines)
 
 
+def public_summary(summaries: list[Summary]) -> str:
+    """What a student may see before grades are published: the visible checks
+    only, and how many hidden checks run at grading (never "all passed")."""
+    visible = [r for s in summaries for r in s.results if r.visibility == "visible"]
+    hidden = sum(r.visibility != "visible" for s in summaries for r in s.results)
+    lines = [f"public: {sum(r.passed for r in visible)}/{len(visible)} passed; "
+             f"{hidden} hidden checks run at grading"]
+    for r in visible:
+        if not r.passed:
+            lines.append(f"- {r.exercise} {r.title}:\n" + textwrap.indent(r.message, "    "))
+    return "\n".join(lines)
+
+
 def to_json(summaries: list[Summary], seconds: float, seed: int, version: str) -> dict:
     """Results in the shape of Gradescope's results.json (tests with name, score,
     max_score, status, output, visibility), plus versions in extra_data."""

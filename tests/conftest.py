@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,8 +34,7 @@ class Graded:
 
 def grade(submission: Path, *exercise_ids: str, seed: int = 0, timeout: float = 120) -> Graded:
     """`python -m grader check IDS --submission PATH --json F`, as a learner would run it."""
-    out = Path(submission) / "results.json" if Path(submission).is_dir() else None
-    out = out or Path(submission).with_suffix(".json")
+    out = Path(tempfile.mkdtemp(prefix="results-")) / "results.json"
     proc = subprocess.run(
         [sys.executable, "-m", "grader", "check", *exercise_ids, "--submission", str(submission),
          "--json", str(out), "--seed", str(seed)],

@@ -45,7 +45,7 @@ def test_exercise_has_readme_hints_checks_and_bug_zoo(ex):
     assert "```math" in readme or "$$" in readme, "the formula"
     assert "make check ex=" in readme
     assert len(ex.hints) >= 3, "hints in tiers, from a nudge to the key formula"
-    assert ex.check_file.is_file()
+    assert ex.check_file.is_file() and ex.visible_file.is_file()
     for name in ex.files:
         assert "### BEGIN SOLUTION" in (SOLUTIONS / ex.dir / name).read_text()
     zoo = tomllib.loads((ROOT / "tests" / "bugzoo" / f"{ex.dir}.toml").read_text())
