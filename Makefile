@@ -14,7 +14,7 @@ GRADER := $(BIN)/python -m grader
 ex     ?=
 sub    ?=
 
-.PHONY: check list hint test stubs bench clean
+.PHONY: check list hint test stubs bench clean gradescope release course
 
 check: $(VENV)/.installed
 	@$(GRADER) check $(ex) $(if $(sub),--submission $(sub))
@@ -33,6 +33,16 @@ stubs: $(VENV)/.installed
 
 bench: $(VENV)/.installed-bench
 	@$(BIN)/python -m grader.bench
+
+gradescope: $(VENV)/.installed
+	@$(BIN)/python -m grader.bundles gradescope $(if $(ex),--exercise $(ex)) $(if $(out),--out $(out))
+
+release: $(VENV)/.installed
+	@$(BIN)/python -m grader.bundles release $(if $(out),--out $(out))
+
+course: $(VENV)/.installed
+	@$(BIN)/python -c "import nbgrader" 2>/dev/null || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[course]' --config-settings editable_mode=compat
+	@$(BIN)/python -m grader.course $(if $(ex),--exercise $(ex)) $(if $(out),--out $(out))
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -1,22 +1,25 @@
 """Grade a whole class: every student's folder (or zip) in parallel processes.
 
-Each student is graded by its own `python -m grader check` process, so a broken
-submission (a crash, a hang past the time limit, a syntax error) costs only
-that student's points. One CSV row per student and exercise; one log per student.
+A pool of grading processes takes the students in turn; each grades one
+student with the same engine as `python -m grader check` (the student's code
+runs, as always, in a forked worker per check), so a broken submission (a
+crash, a hang past the time limit, a syntax error) costs only that student's
+points, and a grading process that dies costs only the student it was on.
+One CSV row per student and exercise; one log per student.
 """
 from __future__ import annotations
 
 import csv
-import json
-import subprocess
-import sys
+import io
 import tempfile
+import time
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
-from grader.manifest import ROOT, Exercise, load
+from grader.manifest import Exercise, load
 
 STUDENT_TIMEOUT = 600.0  # seconds for all of one student's exercises
 
@@ -58,24 +61,19 @@ def grade_one(path: Path, exercises: list[Exercise], seed: int = 0) -> StudentRe
         todo = exercises_in(folder, exercises)
         if not todo:
             return StudentResult(name, {}, "", "no exercise files found")
-        out = Path(tmp) / "results.json"
-        cmd = [sys.executable, "-m", "grader", "check", *(ex.id for ex in todo),
-               "--submission", str(folder), "--json", str(out), "--seed", str(seed)]
+        from grader import __version__
+        from grader.report import Style, detail, summarise, to_json
+        from grader.run import run_checks
+
+        start = time.perf_counter()
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
-                                  timeout=STUDENT_TIMEOUT, env=_plain_env())
-        except subprocess.TimeoutExpired:
-            return StudentResult(name, {}, "", f"grading took more than {STUDENT_TIMEOUT:g} s")
-        if not out.is_file():
-            return StudentResult(name, {}, proc.stdout + proc.stderr,
-                                 "the grader could not grade this submission")
-        return StudentResult(name, json.loads(out.read_text()), proc.stdout)
-
-
-def _plain_env() -> dict:
-    import os
-
-    return {**os.environ, "NO_COLOR": "1"}  # logs are files: no colour codes
+            summaries = summarise(todo, run_checks(todo, folder, seed=seed))
+        except Exception as exc:  # noqa: BLE001 - a grader failure costs this student only
+            return StudentResult(name, {}, "", f"the grader could not grade this: {exc}")
+        style = Style(io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))  # plain, for a file
+        log = "\n\n".join(detail(s, s.exercise.dir, style) for s in summaries)
+        return StudentResult(name, to_json(summaries, time.perf_counter() - start, seed,
+                                           __version__), log + "\n")
 
 
 def grade_all(folder: Path, jobs: int = 1, exercise_ids: list[str] | None = None,
@@ -84,8 +82,17 @@ def grade_all(folder: Path, jobs: int = 1, exercise_ids: list[str] | None = None
     if exercise_ids:
         wanted = {i.zfill(2) for i in exercise_ids}
         exercises = [ex for ex in exercises if ex.id in wanted]
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(lambda p: grade_one(p, exercises, seed), students(folder)))
+    paths = students(folder)
+    results = []
+    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=get_context("fork")) as pool:
+        futures = [pool.submit(grade_one, p, exercises, seed) for p in paths]
+        for path, future in zip(paths, futures, strict=True):
+            try:
+                results.append(future.result(timeout=STUDENT_TIMEOUT))
+            except Exception as exc:  # noqa: BLE001 - the grading process died or hung
+                name = path.stem if path.suffix == ".zip" else path.name
+                results.append(StudentResult(name, {}, "", f"grading failed: {exc!r}"))
+    return results
 
 
 def write_csv(results: list[StudentResult], path: Path) -> None:

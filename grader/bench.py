@@ -158,6 +158,61 @@ def batch_bench(students: int = 40) -> None:
     print(f"  throughput -j2 / -j1 {seconds[1] / seconds[2]:5.2f}   (aim: >= 1.8)")
 
 
+def nbgrader_bench(students: int = 6) -> None:
+    """The same submissions of exercise 01 graded by `nbgrader autograde` (a kernel
+    per notebook) and by `python -m grader grade -j1`: seconds per submission."""
+    import os
+    import shutil
+    import tempfile
+
+    try:
+        import nbformat
+    except ImportError:
+        print("nbgrader: skipped (pip install -e '.[course]' brings it)")
+        return
+    from grader import course
+    from grader.manifest import SOLUTIONS, find
+    from grader.stubs import strip_markers
+
+    ex = find("01")
+    code = f"{course.marker(ex.files[0])}\n" + strip_markers(
+        (SOLUTIONS / ex.dir / ex.files[0]).read_text())
+    with tempfile.TemporaryDirectory() as tmp:
+        root, home, plain = Path(tmp) / "course", Path(tmp) / "home", Path(tmp) / "plain"
+        home.mkdir()
+        course.main(["--out", str(root), "--exercise", ex.id])
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON"))}
+        env.update(HOME=str(home), JUPYTER_PLATFORM_DIRS="1", PYTHONWARNINGS="ignore",
+                   PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
+        nbgrader = [sys.executable, "-m", "nbgrader"]
+        subprocess.run([*nbgrader, "generate_assignment", ex.dir], cwd=root, env=env,
+                       check=True, capture_output=True)
+        for n in range(students):
+            folder = root / "submitted" / f"student{n:02d}" / ex.dir
+            shutil.copytree(root / "release" / ex.dir, folder)
+            notebook = folder / f"{ex.dir}.ipynb"
+            nb = nbformat.read(notebook, as_version=4)
+            for cell in nb.cells:
+                if cell.metadata.get("nbgrader", {}).get("grade_id") == course.solution_id(
+                        ex.files[0]):
+                    cell.source = code
+            nbformat.write(nb, notebook)
+            shutil.copytree(SOLUTIONS / ex.dir, plain / f"student{n:02d}" / ex.dir)
+        start = time.perf_counter()
+        subprocess.run([*nbgrader, "autograde", ex.dir], cwd=root, env=env, check=True,
+                       capture_output=True)
+        nb_seconds = (time.perf_counter() - start) / students
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "grader", "grade", str(plain), "-j", "1",
+                        "--csv", str(Path(tmp) / "g.csv"), "--exercise", ex.id],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        our_seconds = (time.perf_counter() - start) / students
+    print(f"exercise 01, {students} solved submissions, seconds per submission:")
+    print(f"  nbgrader autograde   {nb_seconds:6.2f}")
+    print(f"  grader grade -j1     {our_seconds:6.2f}")
+    print(f"  ratio nbgrader / grader  {nb_seconds / our_seconds:5.1f}   (aim: >= 8)")
+
+
 def main() -> int:
     if sys.argv[1:] == ["torch"]:
         conv_bench()
@@ -178,6 +233,8 @@ def main() -> int:
     print(f"  ratio check / pytest start-up  {ratio:7.2f}   (aim: <= 2)")
     print()
     batch_bench()
+    print()
+    nbgrader_bench()
     print()
     try:
         import torch  # noqa: F401

@@ -39,7 +39,8 @@ def test_a_class_is_graded_whatever_each_submission_does(tmp_path):
     make_class(tmp_path / "class")
     stdout, rows = grade(tmp_path / "class", tmp_path / "grades.csv", jobs=2)
     table = {(r["student"], r["exercise"]): r for r in rows}
-    assert table["alice", "01"]["state"] == "passing" and table["alice", "02"]["score"] == "8"
+    assert table["alice", "01"]["state"] == "passing"
+    assert table["alice", "02"]["score"] == table["alice", "02"]["max_score"] != "0"
     assert table["bob", "01"]["state"] == "not started" and table["bob", "02"]["score"] == "0"
     assert table["carol", "01"]["score"] == "0"
     assert table["dave", "01"]["state"] == "passing"  # a zip of one folder
