@@ -3,17 +3,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
-from grader import __version__, stubs
-from grader.manifest import EXERCISES, ROOT, Exercise, find, load
+from grader import __version__, progress, stubs
+from grader.manifest import EXERCISES, Exercise, find, load
 from grader.report import Style, detail, public_summary, summarise, table, to_json
 from grader.worker import shown
-
-STATE = Path(os.environ.get("GRADER_HOME", ROOT / ".grader")) / "state.json"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--exercise", nargs="*", help="only these exercises (default: all found)")
     p.add_argument("--seed", type=int, default=0)
 
+    p = sub.add_parser("status", help="every exercise's state from your last checks, and a "
+                                      "progress bar (runs nothing)")
+
+    p = sub.add_parser("reset", help="put back an exercise's stub (your files are backed up)")
+    p.add_argument("exercise")
+
     p = sub.add_parser("stubs", help="regenerate exercises/ from solutions/ (contributors)")
     p.add_argument("--check", action="store_true",
                    help="change nothing; exit 1 if a generated file is out of date")
@@ -57,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return {"check": cmd_check, "list": cmd_list, "hint": cmd_hint, "grade": cmd_grade,
+                "status": cmd_status, "reset": cmd_reset,
                 "stubs": cmd_stubs}[args.command](args)
     except LookupError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
@@ -82,6 +86,8 @@ def _grade(exercises: list[Exercise], submission: Path, seed: int = 0,
 def cmd_check(args: argparse.Namespace) -> int:
     exercises = _select(args.exercise)
     summaries, seconds = _grade(exercises, args.submission, args.seed, args.hidden)
+    if args.submission.resolve() == EXERCISES.resolve():
+        progress.record(summaries)  # what `status` shows; only for your own exercises/
     if args.hidden:  # what students see now: the visible checks, and a count of the rest
         print(public_summary(summaries))
         if args.json:
@@ -121,12 +127,11 @@ def cmd_hint(args: argparse.Namespace) -> int:
     if not ex.hints:
         print(f"{ex.id} {ex.title} has no hints.")
         return 0
-    state = json.loads(STATE.read_text()) if STATE.is_file() else {}
+    state = progress.read_state()
     seen = state.setdefault("hints", {})
     tier = len(ex.hints) if args.all else min(seen.get(ex.id, 0) + 1, len(ex.hints))
     seen[ex.id] = max(tier, seen.get(ex.id, 0))
-    STATE.parent.mkdir(exist_ok=True)
-    STATE.write_text(json.dumps(state, indent=2) + "\n")
+    progress.write_state(state)
     style = Style()
     print(style.bold(f"{ex.id} {ex.title}: hint {tier} of {len(ex.hints)}"))
     for n, text in enumerate(ex.hints[:tier], 1):
@@ -159,6 +164,18 @@ def cmd_grade(args: argparse.Namespace) -> int:
           f"{shown(logs)}")
     for r in failed:
         print(f"  {r.student}: {r.error}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    print(progress.status_table(load(), Style()))
+    return 0
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    ex = find(args.exercise)
+    for line in progress.reset(ex):
+        print(line)
     return 0
 
 

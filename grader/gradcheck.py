@@ -24,6 +24,33 @@ K, EPS, TOL = 5, 1e-6, 1e-6
 FULL_MAX = 100  # tensors up to this size also get a full central difference
 
 
+def error_map(bad: np.ndarray, worst: tuple) -> list[str]:
+    """A picture of the wrong coordinates of a 2-D (or image-shaped) tensor: the
+    matrix holding the worst one, a mark for each wrong entry. A border-only error
+    shows as a frame, a missing kernel flip as a mirrored pattern."""
+    if bad.ndim < 2:
+        return []
+    plane = bad[tuple(worst[:-2])] if bad.ndim > 2 else bad
+    if plane.shape[0] > 24 or plane.shape[1] > 48:
+        return []
+    wrong, right = _marks()
+    where = "" if bad.ndim == 2 else (
+        " [" + ", ".join(str(int(i)) for i in worst[:-2]) + ", :, :]")
+    lines = [f"  wrong coordinates{where} ({wrong} wrong, {right} right):"]
+    lines += ["    " + " ".join(wrong if b else right for b in row) for row in plane]
+    return lines
+
+
+def _marks() -> tuple[str, str]:
+    import sys
+
+    try:
+        "█·".encode(sys.stdout.encoding or "ascii")
+        return "█", "·"
+    except (UnicodeEncodeError, LookupError):
+        return "#", "."
+
+
 def probe(
     forward: Callable[..., np.ndarray],
     inputs: Mapping[str, np.ndarray],
@@ -107,6 +134,7 @@ def _where(grad: np.ndarray, full: np.ndarray) -> list[str]:
     at = "[" + ", ".join(str(int(i)) for i in idx) + "]"
     lines = [f"  wrong at {int(bad.sum())} of {grad.size} coordinates; worst {at}: "
              f"numerical {full[idx]:.6g}, yours {grad[idx]:.6g}"]
+    lines += error_map(bad, idx)
     ratio = constant_ratio(grad, full)
     if ratio is not None:
         lines.append(f"  Your gradient is {ratio:.4g} times the numerical one everywhere: "

@@ -118,3 +118,31 @@ def test_make_check_passes_sub_through():
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "checks pass" in proc.stdout and "Well done" in proc.stdout
+
+
+def test_status_shows_what_the_last_checks_found(tmp_path):
+    env = {**__import__("os").environ, "GRADER_HOME": str(tmp_path)}
+    cli("check", "01", env=env)  # the stubs in exercises/
+    out = cli("status", env=env).stdout
+    rows = {line.split()[0]: line for line in out.splitlines()[1:21]}
+    assert "not started" in rows["01"] and "0/" in rows["01"] and "just now" in rows["01"]
+    assert "not checked" in rows["02"]
+    assert "0 of 20 exercises passing" in out and "next: make check ex=01" in out
+
+
+def test_reset_puts_back_the_stub_and_keeps_the_learners_file(tmp_path, monkeypatch):
+    from grader import progress, stubs
+
+    ex = EXERCISES[1]  # 02: a stub and a given file
+    monkeypatch.setattr(progress, "HOME", tmp_path / "home")
+    monkeypatch.setattr(progress, "STATE", tmp_path / "home" / "state.json")
+    folder = tmp_path / "exercises" / ex.dir
+    folder.mkdir(parents=True)
+    (folder / "chain_rule.py").write_text("# my work\n")
+    lines = progress.reset(ex, tmp_path / "exercises")
+    expected = {p.name: t for p, t in stubs.derived_files(ex).items()}
+    assert (folder / "chain_rule.py").read_text() == expected["chain_rule.py"]
+    assert (folder / "derivative.py").read_text() == expected["derivative.py"]
+    (backup,) = (tmp_path / "home" / "backup").rglob("chain_rule.py")
+    assert backup.read_text() == "# my work\n"
+    assert any("kept your" in line for line in lines)

@@ -93,3 +93,27 @@ def test_messages_give_shape_worst_index_and_suspect():
         assert_close(want * np.nan, want, "f(x)")
     assert "nan at [0, 0]" in caught.value.message
     assert_close(want + 1e-12, want, "f(x)")
+
+
+def test_a_border_only_gradient_error_shows_as_a_frame():
+    full = np.arange(1.0, 31.0).reshape(5, 6)
+    grad = full.copy()
+    grad[0, :] += 1
+    grad[-1, :] += 1
+    grad[:, 0] += 1
+    grad[:, -1] += 1
+    lines = gradcheck.error_map(gradcheck_bad(grad, full), (0, 0))
+    picture = [line.split() for line in lines[1:]]
+    assert picture[0] == [picture[0][0]] * 6 and picture[2][1:5] == [picture[2][2]] * 4
+    assert picture[2][0] == picture[0][0] != picture[2][2]  # a frame: edges marked, inside not
+
+
+def test_an_image_shaped_gradient_error_names_its_slice():
+    bad = np.zeros((2, 3, 4, 5), dtype=bool)
+    bad[1, 2, 0, ::2] = True
+    lines = gradcheck.error_map(bad, (1, 2, 0, 0))
+    assert "[1, 2, :, :]" in lines[0] and len(lines) == 5
+
+
+def gradcheck_bad(grad, full):
+    return np.abs(grad - full) > 1e-4 * np.abs(full) + 1e-7 * np.max(np.abs(full))
