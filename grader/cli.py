@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="give the hidden graders' results this visibility in the JSON "
                         "(Gradescope: after_published); the report then shows only the "
                         "visible checks")
+    p.add_argument("--plot", type=Path, metavar="DIR",
+                   help="for each failing gradient check, draw expected, got and their "
+                        "difference as a PNG in DIR (needs matplotlib)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="with several exercises, show every check of every exercise")
 
@@ -105,6 +108,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(table(summaries, style))
     if args.json:
         _write_json(args, summaries, seconds)
+    if args.plot:
+        from grader.pictures import plot_failures
+
+        for path in plot_failures(summaries, args.plot):
+            print(f"wrote {shown(path)}")
     return 0 if all(s.state == "passing" for s in summaries) else 1
 
 

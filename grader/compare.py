@@ -21,14 +21,15 @@ class CheckFailed(AssertionError):
     "wrong" for a wrong answer, and an `Outcome` status otherwise.
     """
 
-    def __init__(self, message: str, kind: str = "wrong"):
+    def __init__(self, message: str, kind: str = "wrong", arrays: dict | None = None):
         super().__init__(message)
         self.message = message
         self.kind = kind
+        self.arrays = arrays or {}  # expected and got, for `check --plot`
 
 
-def fail(message: str, kind: str = "wrong") -> None:
-    raise CheckFailed(message, kind)
+def fail(message: str, kind: str = "wrong", arrays: dict | None = None) -> None:
+    raise CheckFailed(message, kind, arrays)
 
 
 def _fmt(x: float) -> str:

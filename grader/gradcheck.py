@@ -120,9 +120,11 @@ def verify(result: Mapping[str, np.ndarray], what: str, *, tol: float = TOL) -> 
             f"allowed {tol:.0e})",
         ]
         full = result.get(f"{name}.full")
+        arrays = {}
         if full is not None:
             lines += _where(grad, np.asarray(full))
-        fail("\n".join(lines))
+            arrays = {"numerical": np.asarray(full), "yours": grad}
+        fail("\n".join(lines), arrays={f"{name}: {k}": v for k, v in arrays.items()})
 
 
 def _where(grad: np.ndarray, full: np.ndarray) -> list[str]:

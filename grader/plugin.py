@@ -14,7 +14,7 @@ import sys
 import time
 import types
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -174,13 +174,15 @@ class CheckResult:
     kind: str  # "" when passed; else not_implemented, wrong, timeout, error, ...
     message: str
     seconds: float
+    arrays: dict = field(default_factory=dict, repr=False)  # for `check --plot`
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if k != "arrays"}
 
     @property
     def score(self) -> int:
         return self.points if self.passed else 0
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 class Collector:
@@ -196,6 +198,8 @@ class Collector:
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and report.failed):
             result = self._result(item, call, report)
+            if call.excinfo is not None and isinstance(call.excinfo.value, CheckFailed):
+                result.arrays = call.excinfo.value.arrays
             if self.hidden and Path(item.path).parent == CHECKS:
                 result.visibility = self.hidden
             self.results.append(result)

@@ -41,3 +41,22 @@ def test_the_character_model_reads_any_text_file(tmp_path):
                       tmp_path, ("16_rnn",))
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "4,800 characters, 11 different" in proc.stdout
+
+
+def test_check_plot_draws_each_failing_gradient(tmp_path):
+    from conftest import EXERCISES, patch, reference_copy
+
+    ex = next(e for e in EXERCISES if e.id == "13")
+    folder = reference_copy(ex, tmp_path)
+    patch(folder / "convolution.py", "padded_grad[r + K - 1 - i, c + K - 1 - j] * param[i, j]",
+          "padded_grad[r + i, c + j] * param[i, j]")  # the kernel not flipped
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "check", "13", "--submission", str(folder),
+         "--plot", str(tmp_path / "pictures")],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": str(tmp_path)})
+    assert proc.returncode == 1
+    pictures = sorted((tmp_path / "pictures").glob("*.png"))
+    assert "13_test_input_grad_2d_numeric.png" in [p.name for p in pictures], proc.stdout
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pictures)
+    assert "wrote" in proc.stdout and "wrong coordinates" in proc.stdout
