@@ -2,6 +2,7 @@
 # make check                check every exercise, with a progress table
 # make check ex=01 sub=DIR  grade another folder (a student's, or solutions/)
 # make hint ex=01           the next hint;  make list: where you stand
+# make watch [ex=01]        check again on every save; on to the next once it passes
 # make test                 prove the graders (contributors, CI)
 # make stubs                regenerate exercises/ from solutions/ (contributors)
 # make bench                how fast a check is, next to pytest's own start-up, and the
@@ -14,7 +15,7 @@ GRADER := $(BIN)/python -m grader
 ex     ?=
 sub    ?=
 
-.PHONY: check list hint test stubs bench clean gradescope release course
+.PHONY: check list hint watch test stubs bench clean gradescope release course
 
 check: $(VENV)/.installed
 	@$(GRADER) check $(ex) $(if $(sub),--submission $(sub))
@@ -24,6 +25,9 @@ list: $(VENV)/.installed
 
 hint: $(VENV)/.installed
 	@$(GRADER) hint $(or $(ex),$(error usage: make hint ex=NN))
+
+watch: $(VENV)/.installed
+	@$(BIN)/python -m grader watch $(ex) $(if $(sub),--submission $(sub))
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n auto

@@ -39,6 +39,37 @@ def side_by_side(commands: dict[str, list[str]], runs: int = RUNS) -> dict[str, 
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+def watch_bench(runs: int = RUNS) -> None:
+    """A re-check in `python -m grader watch` (warm: this process keeps Python, NumPy,
+    pytest and the check modules) next to a cold `python -m grader check 01`, both on
+    the reference of exercise 01 and interleaved run by run."""
+    from grader.report import Style, detail
+    from grader.watch import Watcher
+
+    folder = "solutions/01_derivative"
+    cold_cmd = [sys.executable, "-m", "grader", "check", "01", "--submission", folder]
+    watcher = Watcher(["01"], ROOT / folder)
+    style = Style()
+
+    def warm() -> float:
+        start = time.perf_counter()
+        [summary] = watcher.check_once()
+        detail(summary, folder, style)  # what watch prints
+        return time.perf_counter() - start
+
+    warm()  # the first check imports the check modules and the reference
+    wall(cold_cmd)
+    cold_times, warm_times = [], []
+    for _ in range(runs):
+        cold_times.append(wall(cold_cmd))
+        warm_times.append(warm())
+    cold, warm_ = statistics.median(cold_times), statistics.median(warm_times)
+    print(f"watch: exercise 01 (reference), median of {runs} runs each, interleaved:")
+    print(f"  cold  python -m grader check 01    {cold * 1000:7.1f} ms")
+    print(f"  warm  a re-check in watch mode     {warm_ * 1000:7.1f} ms")
+    print(f"  ratio warm / cold  {warm_ / cold:7.3f}   (aim: < 0.25)")
+
+
 def conv_bench() -> None:
     """The reference Conv2D_Op (exercise 14), forward and backward, next to
     torch.nn.functional.conv2d with autograd, both on the CPU with 2 threads."""
@@ -219,6 +250,9 @@ def main() -> int:
         print()
         lstm_bench()
         return 0
+    if sys.argv[1:] == ["watch"]:
+        watch_bench()
+        return 0
     py = sys.executable
     commands = {
         "grader check 01 (reference)": [py, "-m", "grader", "check", "01", "--submission",
@@ -231,6 +265,8 @@ def main() -> int:
         print(f"  {name:<30} {seconds * 1000:7.0f} ms")
     ratio = medians["grader check 01 (reference)"] / medians["pytest --version"]
     print(f"  ratio check / pytest start-up  {ratio:7.2f}   (aim: <= 2)")
+    print()
+    watch_bench()
     print()
     batch_bench()
     print()

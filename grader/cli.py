@@ -42,6 +42,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("exercise")
     p.add_argument("--all", action="store_true", help="show every hint tier at once")
 
+    p = sub.add_parser("watch", help="check an exercise again each time you save one of its "
+                                     "files; on to the next once it passes")
+    p.add_argument("exercise", nargs="?",
+                   help="exercise number, e.g. 01 (default: the first one not passing)")
+    p.add_argument("--submission", type=Path, default=EXERCISES,
+                   help="folder to watch: an exercise folder, or one holding NN_name folders "
+                        "(default: exercises/)")
+    p.add_argument("--poll", action="store_true",
+                   help="look for changes by polling (network drives, WSL's /mnt/c): also "
+                        "WATCHFILES_FORCE_POLLING=1")
+
     p = sub.add_parser("grade", help="grade every student's folder or zip (courses)")
     p.add_argument("submissions", type=Path, help="a folder of student folders or zips")
     p.add_argument("-j", "--jobs", type=int, default=1, help="students graded at once")
@@ -64,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"check": cmd_check, "list": cmd_list, "hint": cmd_hint, "grade": cmd_grade,
                 "status": cmd_status, "reset": cmd_reset,
+                "watch": cmd_watch,
                 "stubs": cmd_stubs}[args.command](args)
     except LookupError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
@@ -154,6 +166,12 @@ def _wrap(text: str) -> list[str]:
     import textwrap
 
     return textwrap.wrap(" ".join(text.split()), 88) or [""]
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from grader import watch  # imports pytest and watchfiles: only for this command
+
+    return watch.main(args.exercise, args.submission, poll=args.poll)
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
