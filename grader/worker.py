@@ -386,7 +386,7 @@ class Pending:
             printed = printed[:OUTPUT_SHOWN] + "\n[... cut]"
         if data is None:
             return Outcome("timeout", message=(
-                f"your code did not finish within {self.timeout:g} s: "
+                f"your code did not finish within {round(self.timeout, 1):g} s: "
                 "is there a loop that never ends?"), output=printed)
         if not _complete(data):
             code = os.waitstatus_to_exitcode(wait_status)
