@@ -14,7 +14,7 @@ import sys
 import time
 import types
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -175,9 +175,6 @@ class CheckResult:
     message: str
     seconds: float
     arrays: dict = field(default_factory=dict, repr=False)  # for `check --plot`
-
-    def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if k != "arrays"}
 
     @property
     def score(self) -> int:

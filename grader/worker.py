@@ -51,7 +51,6 @@ class Outcome:
     status: str
     value: Any = None
     message: str = ""
-    output: str = ""
 
     @property
     def ok(self) -> bool:
@@ -327,12 +326,6 @@ def _child(write_fd: int, out_fd: int, folder: Path, module: str, given: dict[st
 # --------------------------------------------------------------------------- parent
 
 
-def run(probe: Callable, args: tuple, folder: Path, module: str, *,
-        given: dict[str, Path] | None = None, timeout: float = 5.0) -> Outcome:
-    """Run probe(learner_module, *args) in a fresh child, at most `timeout` seconds."""
-    return start(probe, args, folder, module, given=given, timeout=timeout).result()
-
-
 def start(probe: Callable, args: tuple, folder: Path, module: str, *,
           given: dict[str, Path] | None = None, timeout: float = 5.0) -> "Pending":
     """Fork the child now; `.result()` waits for it. Several may run at once."""
@@ -387,13 +380,13 @@ class Pending:
         if data is None:
             return Outcome("timeout", message=(
                 f"your code did not finish within {round(self.timeout, 1):g} s: "
-                "is there a loop that never ends?"), output=printed)
+                "is there a loop that never ends?"))
         if not _complete(data):
             code = os.waitstatus_to_exitcode(wait_status)
             how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
             return Outcome("exited", message=(
                 f"the process running your code {how} before returning "
-                "(os._exit, sys.exit or a crash?)"), output=printed)
+                "(os._exit, sys.exit or a crash?)"))
         return _decode(data, printed)
 
 
@@ -445,9 +438,9 @@ def _decode(data: bytes, printed: str) -> Outcome:
         message = header.get("message", "")
         if status == "error" and printed.strip():
             message += f"\nyour code printed:\n{printed.rstrip()}"
-        return Outcome(status, message=message, output=printed)
+        return Outcome(status, message=message)
     meta = header["meta"]
     with np.load(io.BytesIO(data[16 + head_len:16 + head_len + body_len]),
                  allow_pickle=False) as npz:
         value = _returned(meta, {key: npz[key] for key in npz.files})
-    return Outcome("ok", value=value, output=printed)
+    return Outcome("ok", value=value)
