@@ -3,6 +3,8 @@
 # make check ex=01 sub=DIR  grade another folder (a student's, or solutions/)
 # make hint ex=01           the next hint;  make list: where you stand
 # make watch [ex=01]        check again on every save; on to the next once it passes
+# make status               every exercise's state from your last checks, and a progress bar
+# lang=ko                   after any of these: messages, hints and titles in Korean
 # make test                 prove the graders (contributors, CI)
 # make stubs                regenerate exercises/ from solutions/ (contributors)
 # make bench                how fast a check is, next to pytest's own start-up, and the
@@ -11,11 +13,12 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-GRADER := $(BIN)/python -m grader
 ex     ?=
 sub    ?=
+lang   ?=
+GRADER := $(if $(lang),GRADER_LANG=$(lang) )$(BIN)/python -m grader
 
-.PHONY: check list hint watch test stubs bench clean gradescope release course
+.PHONY: check list hint watch status test stubs bench clean gradescope release course
 
 check: $(VENV)/.installed
 	@$(GRADER) check $(ex) $(if $(sub),--submission $(sub))
@@ -27,7 +30,10 @@ hint: $(VENV)/.installed
 	@$(GRADER) hint $(or $(ex),$(error usage: make hint ex=NN))
 
 watch: $(VENV)/.installed
-	@$(BIN)/python -m grader watch $(ex) $(if $(sub),--submission $(sub))
+	@$(GRADER) watch $(ex) $(if $(sub),--submission $(sub))
+
+status: $(VENV)/.installed
+	@$(GRADER) status
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n auto

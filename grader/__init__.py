@@ -12,7 +12,8 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from grader import gradcheck  # noqa: E402
 from grader.compare import CheckFailed, assert_close, fail  # noqa: E402
+from grader.i18n import N_, tr  # noqa: E402
 from grader.plugin import check  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["CheckFailed", "assert_close", "check", "fail", "gradcheck"]
+__all__ = ["CheckFailed", "N_", "assert_close", "check", "fail", "gradcheck", "tr"]

@@ -2,74 +2,85 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
 from pathlib import Path
 
-from grader import __version__, progress, stubs
+from grader import __version__, i18n, progress, stubs
+from grader.i18n import tr
 from grader.manifest import EXERCISES, Exercise, find, load
 from grader.report import Style, detail, public_summary, summarise, table, to_json
 from grader.worker import shown
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader",
-                                     description="Check your exercises, see progress, get hints.")
+    argv = sys.argv[1:] if argv is None else argv
+    for arg, value in zip(argv, argv[1:] + [""], strict=True):  # --help in that language too
+        lang = value if arg == "--lang" else arg.removeprefix("--lang=")
+        if lang in i18n.LANGUAGES:
+            i18n.set_language(lang)
+    parser = argparse.ArgumentParser(
+        prog="python -m grader", description=tr("Check your exercises, see progress, get hints."))
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=i18n.LANGUAGES,
+                        help=tr("language of messages, hints and titles (default: from LANG)"))
     sub = parser.add_subparsers(dest="command", required=True)
+    add = functools.partial(sub.add_parser, parents=[common])
 
-    p = sub.add_parser("check", help="run the checks of one exercise (or all)")
-    p.add_argument("exercise", nargs="*", help="exercise number, e.g. 01 (default: all)")
+    p = add("check", help=tr("run the checks of one exercise (or all)"))
+    p.add_argument("exercise", nargs="*", help=tr("exercise number, e.g. 01 (default: all)"))
     p.add_argument("--submission", type=Path, default=EXERCISES,
-                   help="folder to grade: an exercise folder, or one holding NN_name folders "
-                        "(default: exercises/)")
-    p.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
-    p.add_argument("--seed", type=int, default=0, help="base seed of the inputs (default 0)")
+                   help=tr("folder to grade: an exercise folder, or one holding NN_name folders "
+                        "(default: exercises/)"))
+    p.add_argument("--json", type=Path, metavar="FILE", help=tr("also write the results as JSON"))
+    p.add_argument("--seed", type=int, default=0, help=tr("base seed of the inputs (default 0)"))
     p.add_argument("--hidden", metavar="VISIBILITY",
-                   help="give the hidden graders' results this visibility in the JSON "
+                   help=tr("give the hidden graders' results this visibility in the JSON "
                         "(Gradescope: after_published); the report then shows only the "
-                        "visible checks")
+                        "visible checks"))
     p.add_argument("--plot", type=Path, metavar="DIR",
-                   help="for each failing gradient check, draw expected, got and their "
-                        "difference as a PNG in DIR (needs matplotlib)")
+                   help=tr("for each failing gradient check, draw expected, got and their "
+                        "difference as a PNG in DIR (needs matplotlib)"))
     p.add_argument("-v", "--verbose", action="store_true",
-                   help="with several exercises, show every check of every exercise")
+                   help=tr("with several exercises, show every check of every exercise"))
 
-    p = sub.add_parser("list", help="every exercise: not started / failing / passing, score")
+    p = add("list", help=tr("every exercise: not started / failing / passing, score"))
     p.add_argument("--submission", type=Path, default=EXERCISES)
 
-    p = sub.add_parser("hint", help="the next hint for an exercise")
+    p = add("hint", help=tr("the next hint for an exercise"))
     p.add_argument("exercise")
-    p.add_argument("--all", action="store_true", help="show every hint tier at once")
+    p.add_argument("--all", action="store_true", help=tr("show every hint tier at once"))
 
-    p = sub.add_parser("watch", help="check an exercise again each time you save one of its "
-                                     "files; on to the next once it passes")
+    p = add("watch", help=tr("check an exercise again each time you save one of its "
+                                     "files; on to the next once it passes"))
     p.add_argument("exercise", nargs="?",
-                   help="exercise number, e.g. 01 (default: the first one not passing)")
+                   help=tr("exercise number, e.g. 01 (default: the first one not passing)"))
     p.add_argument("--submission", type=Path, default=EXERCISES,
-                   help="folder to watch: an exercise folder, or one holding NN_name folders "
-                        "(default: exercises/)")
+                   help=tr("folder to watch: an exercise folder, or one holding NN_name folders "
+                        "(default: exercises/)"))
     p.add_argument("--poll", action="store_true",
-                   help="look for changes by polling (network drives, WSL's /mnt/c): also "
-                        "WATCHFILES_FORCE_POLLING=1")
+                   help=tr("look for changes by polling (network drives, WSL's /mnt/c): also "
+                        "WATCHFILES_FORCE_POLLING=1"))
 
-    p = sub.add_parser("grade", help="grade every student's folder or zip (courses)")
-    p.add_argument("submissions", type=Path, help="a folder of student folders or zips")
-    p.add_argument("-j", "--jobs", type=int, default=1, help="students graded at once")
-    p.add_argument("--csv", type=Path, default=Path("grades.csv"), help="(default grades.csv)")
-    p.add_argument("--logs", type=Path, help="one log per student (default: next to the CSV)")
-    p.add_argument("--exercise", nargs="*", help="only these exercises (default: all found)")
+    p = add("grade", help=tr("grade every student's folder or zip (courses)"))
+    p.add_argument("submissions", type=Path, help=tr("a folder of student folders or zips"))
+    p.add_argument("-j", "--jobs", type=int, default=1, help=tr("students graded at once"))
+    p.add_argument("--csv", type=Path, default=Path("grades.csv"), help=tr("(default grades.csv)"))
+    p.add_argument("--logs", type=Path, help=tr("one log per student (default: next to the CSV)"))
+    p.add_argument("--exercise", nargs="*", help=tr("only these exercises (default: all found)"))
     p.add_argument("--seed", type=int, default=0)
 
-    p = sub.add_parser("status", help="every exercise's state from your last checks, and a "
-                                      "progress bar (runs nothing)")
+    p = add("status", help=tr("every exercise's state from your last checks, and a "
+                                      "progress bar (runs nothing)"))
 
-    p = sub.add_parser("reset", help="put back an exercise's stub (your files are backed up)")
+    p = add("reset", help=tr("put back an exercise's stub (your files are backed up)"))
     p.add_argument("exercise")
 
-    p = sub.add_parser("stubs", help="regenerate exercises/ from solutions/ (contributors)")
+    p = add("stubs", help=tr("regenerate exercises/ from solutions/ (contributors)"))
     p.add_argument("--check", action="store_true",
-                   help="change nothing; exit 1 if a generated file is out of date")
+                   help=tr("change nothing; exit 1 if a generated file is out of date"))
 
     args = parser.parse_args(argv)
     try:
@@ -78,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                 "watch": cmd_watch,
                 "stubs": cmd_stubs}[args.command](args)
     except LookupError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
+        print(tr("error: {message}").format(message=exc.args[0]), file=sys.stderr)
         return 2
 
 
@@ -92,7 +103,7 @@ def _grade(exercises: list[Exercise], submission: Path, seed: int = 0,
     from grader.run import run_checks  # imports pytest: only for commands that grade
 
     if not submission.exists():
-        raise LookupError(f"{submission} does not exist")
+        raise LookupError(tr("{path} does not exist").format(path=submission))
     start = time.perf_counter()
     results = run_checks(exercises, submission, seed=seed, hidden=hidden)
     return summarise(exercises, results), time.perf_counter() - start
@@ -124,7 +135,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from grader.pictures import plot_failures
 
         for path in plot_failures(summaries, args.plot):
-            print(f"wrote {shown(path)}")
+            print(tr("wrote {path}").format(path=shown(path)))
     return 0 if all(s.state == "passing" for s in summaries) else 1
 
 
@@ -145,7 +156,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_hint(args: argparse.Namespace) -> int:
     ex = find(args.exercise)
     if not ex.hints:
-        print(f"{ex.id} {ex.title} has no hints.")
+        print(tr("{id} {title} has no hints.").format(id=ex.id, title=tr(ex.title)))
         return 0
     state = progress.read_state()
     seen = state.setdefault("hints", {})
@@ -153,12 +164,14 @@ def cmd_hint(args: argparse.Namespace) -> int:
     seen[ex.id] = max(tier, seen.get(ex.id, 0))
     progress.write_state(state)
     style = Style()
-    print(style.bold(f"{ex.id} {ex.title}: hint {tier} of {len(ex.hints)}"))
+    print(style.bold(tr("{id} {title}: hint {tier} of {n}").format(
+        id=ex.id, title=tr(ex.title), tier=tier, n=len(ex.hints))))
     for n, text in enumerate(ex.hints[:tier], 1):
-        body = "\n".join(f"   {line}" for line in _wrap(text))
+        body = "\n".join(f"   {line}" for line in _wrap(tr(text)))
         print(f"{n}. {body.lstrip()}" if n == tier else style.dim(f"{n}. {body.lstrip()}"))
     if tier < len(ex.hints):
-        print(style.dim(f"(run `python -m grader hint {ex.id}` again for the next hint)"))
+        print(style.dim(tr("(run `python -m grader hint {id}` again for the next hint)").format(
+            id=ex.id)))
     return 0
 
 
@@ -178,16 +191,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from grader import batch
 
     if not args.submissions.is_dir():
-        raise LookupError(f"{args.submissions} is not a folder")
+        raise LookupError(tr("{path} is not a folder").format(path=args.submissions))
     start = time.perf_counter()
     results = batch.grade_all(args.submissions, args.jobs, args.exercise, args.seed)
     batch.write_csv(results, args.csv)
     logs = args.logs or args.csv.with_name(args.csv.stem + "-logs")
     batch.write_logs(results, logs)
     failed = [r for r in results if r.error]
-    print(f"graded {len(results)} submissions in {time.perf_counter() - start:.1f} s "
-          f"with {args.jobs} job{'s' * (args.jobs != 1)}: {shown(args.csv)}, logs in "
-          f"{shown(logs)}")
+    print(tr("graded {n} submissions in {seconds:.1f} s with {jobs} jobs: {csv}, logs in "
+             "{logs}").format(n=len(results), seconds=time.perf_counter() - start,
+                              jobs=args.jobs, csv=shown(args.csv), logs=shown(logs)))
     for r in failed:
         print(f"  {r.student}: {r.error}")
     return 0
@@ -209,8 +222,8 @@ def cmd_stubs(args: argparse.Namespace) -> int:
     if args.check:
         stale = stubs.out_of_date()
         for path in stale:
-            print(f"out of date: {shown(path)} (run `make stubs`)")
+            print(tr("out of date: {path} (run `make stubs`)").format(path=shown(path)))
         return 1 if stale else 0
     for path in stubs.write():
-        print(f"wrote {shown(path)}")
+        print(tr("wrote {path}").format(path=shown(path)))
     return 0

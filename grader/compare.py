@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from grader.i18n import tr
 from grader.worker import Outcome
 
 
@@ -65,38 +66,40 @@ def assert_close(
     got_arr = np.asarray(got, dtype=np.float64)
     want_arr = np.asarray(want, dtype=np.float64)
     if got_arr.shape != want_arr.shape:
-        lines = [f"{what} has the wrong shape: expected {tuple(want_arr.shape)}, "
-                 f"got {describe(np.asanyarray(got))}"]
+        lines = [tr("{what} has the wrong shape: expected {want}, got {got}").format(
+            what=what, want=tuple(want_arr.shape), got=describe(np.asanyarray(got)))]
         if got_arr.shape == want_arr.shape[::-1] and got_arr.ndim == 2:
-            lines.append("It is the expected shape transposed.")
+            lines.append(tr("It is the expected shape transposed."))
         lines += _suspected(got_arr, suspects, rtol, atol)
         fail("\n".join(lines))
     bad_values = ~np.isfinite(got_arr) & np.isfinite(want_arr)
     if bad_values.any():
         idx = np.unravel_index(np.argmax(bad_values), got_arr.shape)
-        fail(f"{what} contains {_fmt(got_arr[idx])} at {_index(idx)} "
-             f"({int(bad_values.sum())} of {got_arr.size} values are not finite); "
-             f"expected {_fmt(want_arr[idx])} there")
+        fail(tr("{what} contains {value} at {index} ({bad} of {size} values are not finite); "
+                "expected {want} there").format(
+            what=what, value=_fmt(got_arr[idx]), index=_index(idx), bad=int(bad_values.sum()),
+            size=got_arr.size, want=_fmt(want_arr[idx])))
     err = np.abs(got_arr - want_arr)
     allowed = atol + rtol * np.abs(want_arr)
     wrong = err > allowed
     if not wrong.any():
         return
     idx = np.unravel_index(np.argmax(err - allowed), got_arr.shape)
-    where = "" if got_arr.ndim == 0 else f" at {_index(idx)}"
     inputs = "".join(f", {name} = {_fmt(np.asarray(v)[idx])}" for name, v in (at or {}).items())
     lines = []
     if got_arr.ndim == 0:
-        lines.append(f"{what} is wrong: expected {_fmt(want_arr)}, got {_fmt(got_arr)} "
-                     f"(error {err.item():.2g})")
+        lines.append(tr("{what} is wrong: expected {want}, got {got} (error {error:.2g})").format(
+            what=what, want=_fmt(want_arr), got=_fmt(got_arr), error=err.item()))
     else:
-        lines.append(f"{what} is wrong at {int(wrong.sum())} of {got_arr.size} positions.")
-        lines.append(f"  worst{where}{inputs}: expected {_fmt(want_arr[idx])}, "
-                     f"got {_fmt(got_arr[idx])} (error {err[idx]:.2g}, "
-                     f"allowed {allowed[idx]:.2g})")
+        lines.append(tr("{what} is wrong at {wrong} of {size} positions.").format(
+            what=what, wrong=int(wrong.sum()), size=got_arr.size))
+        lines.append(tr("  worst at {index}{inputs}: expected {want}, got {got} "
+                        "(error {error:.2g}, allowed {allowed:.2g})").format(
+            index=_index(idx), inputs=inputs, want=_fmt(want_arr[idx]), got=_fmt(got_arr[idx]),
+            error=err[idx], allowed=allowed[idx]))
         expected, returned = describe(np.asanyarray(want)), describe(np.asanyarray(got))
         if getattr(want, "origin", "") and expected != returned:
-            lines.append(f"  expected {expected}, got {returned}")
+            lines.append(tr("  expected {want}, got {got}").format(want=expected, got=returned))
     lines += _suspected(got_arr, suspects, rtol, atol, want_arr)
     fail("\n".join(line for line in lines if line))
 
@@ -107,11 +110,11 @@ def _suspected(got: np.ndarray, suspects, rtol: float, atol: float,
         value = np.asarray(value, dtype=np.float64)
         if value.shape == got.shape and np.allclose(got, value, rtol=max(rtol, 1e-9),
                                                     atol=max(atol, 1e-12)):
-            return [f"Your result matches {description}."]
+            return [tr("Your result matches {description}.").format(description=description)]
     ratio = None if want is None else constant_ratio(got, want)
     if ratio is not None:
-        return [f"Your result is {ratio:.4g} times the expected one everywhere: "
-                "a constant factor is off."]
+        return [tr("Your result is {ratio:.4g} times the expected one everywhere: "
+                   "a constant factor is off.").format(ratio=ratio)]
     return []
 
 

@@ -19,6 +19,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 from grader.compare import constant_ratio, fail
+from grader.i18n import tr
 
 K, EPS, TOL = 5, 1e-6, 1e-6
 FULL_MAX = 100  # tensors up to this size also get a full central difference
@@ -36,7 +37,8 @@ def error_map(bad: np.ndarray, worst: tuple) -> list[str]:
     wrong, right = _marks()
     where = "" if bad.ndim == 2 else (
         " [" + ", ".join(str(int(i)) for i in worst[:-2]) + ", :, :]")
-    lines = [f"  wrong coordinates{where} ({wrong} wrong, {right} right):"]
+    lines = [tr("  wrong coordinates{where} ({wrong} wrong, {right} right):").format(
+        where=where, wrong=wrong, right=right)]
     lines += ["    " + " ".join(wrong if b else right for b in row) for row in plane]
     return lines
 
@@ -101,12 +103,12 @@ def verify(result: Mapping[str, np.ndarray], what: str, *, tol: float = TOL) -> 
         grad = np.asarray(result[f"{name}.grad"])
         dirs = np.asarray(result[f"{name}.dirs"])
         numeric = np.asarray(result[f"{name}.numeric"])
-        label = f"the gradient with respect to {name} from {what}"
+        label = tr("the gradient with respect to {name} from {what}").format(name=name, what=what)
         if grad.shape != dirs.shape[1:]:
-            fail(f"{label} has shape {grad.shape}; it must have {name}'s shape "
-                 f"{dirs.shape[1:]}")
+            fail(tr("{label} has shape {got}; it must have {name}'s shape {want}").format(
+                label=label, got=grad.shape, name=name, want=dirs.shape[1:]))
         if not np.all(np.isfinite(grad)):
-            fail(f"{label} contains NaN or infinity")
+            fail(tr("{label} contains NaN or infinity").format(label=label))
         analytic = np.tensordot(dirs, grad, axes=grad.ndim)
         scale = max(float(np.linalg.norm(grad)), 1e-12)
         errors = np.abs(numeric - analytic) / scale
@@ -114,10 +116,10 @@ def verify(result: Mapping[str, np.ndarray], what: str, *, tol: float = TOL) -> 
         if errors[worst] <= tol:
             continue
         lines = [
-            f"{label} disagrees with a numerical derivative.",
-            f"  along a random direction: numerical {numeric[worst]:.6g}, "
-            f"yours {analytic[worst]:.6g} (relative error {errors[worst]:.2g}, "
-            f"allowed {tol:.0e})",
+            tr("{label} disagrees with a numerical derivative.").format(label=label),
+            tr("  along a random direction: numerical {numeric:.6g}, yours {yours:.6g} "
+               "(relative error {error:.2g}, allowed {tol:.0e})").format(
+                numeric=numeric[worst], yours=analytic[worst], error=errors[worst], tol=tol),
         ]
         full = result.get(f"{name}.full")
         arrays = {}
@@ -134,11 +136,12 @@ def _where(grad: np.ndarray, full: np.ndarray) -> list[str]:
         return []
     idx = np.unravel_index(np.argmax(np.abs(grad - full) * bad), grad.shape)
     at = "[" + ", ".join(str(int(i)) for i in idx) + "]"
-    lines = [f"  wrong at {int(bad.sum())} of {grad.size} coordinates; worst {at}: "
-             f"numerical {full[idx]:.6g}, yours {grad[idx]:.6g}"]
+    lines = [tr("  wrong at {bad} of {size} coordinates; worst {at}: numerical {numeric:.6g}, "
+                "yours {yours:.6g}").format(bad=int(bad.sum()), size=grad.size, at=at,
+                                            numeric=full[idx], yours=grad[idx])]
     lines += error_map(bad, idx)
     ratio = constant_ratio(grad, full)
     if ratio is not None:
-        lines.append(f"  Your gradient is {ratio:.4g} times the numerical one everywhere: "
-                     "a constant factor is off.")
+        lines.append(tr("  Your gradient is {ratio:.4g} times the numerical one everywhere: "
+                        "a constant factor is off.").format(ratio=ratio))
     return lines

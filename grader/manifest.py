@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.i18n import tr
+
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
 SOLUTIONS = ROOT / "solutions"
@@ -83,4 +85,5 @@ def find(ex_id: str, exercises: list[Exercise] | None = None) -> Exercise:
         if ex.id == key:
             return ex
     known = ", ".join(e.id for e in exercises)
-    raise LookupError(f"no exercise {ex_id!r}; the exercises are {known}")
+    raise LookupError(tr("no exercise {id!r}; the exercises are {known}").format(
+        id=ex_id, known=known))

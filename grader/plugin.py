@@ -23,6 +23,7 @@ import pytest
 
 from grader import worker
 from grader.compare import CheckFailed, require
+from grader.i18n import tr
 from grader.manifest import CHECKS, EXERCISES, SOLUTIONS, Exercise, find
 
 DEFAULT_TIMEOUT = 5.0
@@ -209,11 +210,11 @@ class Collector:
         if report.failed:
             kind, message = _explain(call.excinfo, meta.get("timeout", DEFAULT_TIMEOUT))
             if meta.get("hint") and kind not in _NO_HINT:
-                message = f"{message}\nhint: {meta['hint']}"
+                message = f"{message}\n{tr('hint:')} {tr(meta['hint'])}"
         return CheckResult(
             exercise=_exercise_id(item.path),
             name=item.name,
-            title=meta.get("title", item.name),
+            title=tr(meta.get("title", item.name)),
             points=int(meta.get("points", 1)),
             visibility=meta.get("visibility", "visible"),
             passed=report.passed,
@@ -230,16 +231,16 @@ def _exercise_id(path: Path) -> str:
 
 def _explain(excinfo: pytest.ExceptionInfo | None, timeout: float) -> tuple[str, str]:
     if excinfo is None:
-        return "error", "the check failed"
+        return "error", tr("the check failed")
     exc = excinfo.value
     if isinstance(exc, CheckFailed):
         return exc.kind, exc.message
     if isinstance(exc, pytest.fail.Exception) and "Timeout" in str(exc):
-        return "grader_error", (f"the grader stalled: the check did not finish within "
-                                f"{timeout + 5:g} s. This is not your fault: please report it.")
+        return "grader_error", tr("the grader stalled: the check did not finish within "
+                                  "{seconds:g} s. This is not your fault: please report it."
+                                  ).format(seconds=timeout + 5)
     entry = excinfo.traceback[-1]
     where = f"{Path(str(entry.path)).name}:{entry.lineno + 1}"
-    return "grader_error", (
-        f"the grader itself failed ({type(exc).__name__} at {where}: {exc}). "
-        "This is not your fault: please report it."
-    )
+    return "grader_error", tr(
+        "the grader itself failed ({error} at {where}: {detail}). This is not your fault: "
+        "please report it.").format(error=type(exc).__name__, where=where, detail=exc)

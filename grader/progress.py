@@ -11,7 +11,9 @@ import shutil
 import time
 from pathlib import Path
 
+from grader.i18n import N_, tr
 from grader.manifest import EXERCISES, ROOT, SOLUTIONS, Exercise
+from grader.report import pad, state_label, width
 
 HOME = Path(os.environ.get("GRADER_HOME", ROOT / ".grader"))
 STATE = HOME / "state.json"
@@ -39,20 +41,25 @@ def record(summaries) -> None:
     write_state(state)
 
 
+_AGO = ((86400, N_("1 day ago"), N_("{n} days ago")),
+        (3600, N_("1 hour ago"), N_("{n} hours ago")),
+        (60, N_("1 min ago"), N_("{n} min ago")))
+
+
 def _ago(seconds: float) -> str:
-    for unit, size in (("day", 86400), ("hour", 3600), ("min", 60)):
+    for size, one, many in _AGO:
         if seconds >= size:
             n = int(seconds // size)
-            return f"{n} {unit}{'s' * (n != 1 and unit != 'min')} ago"
-    return "just now"
+            return tr(one) if n == 1 else tr(many).format(n=n)
+    return tr("just now")
 
 
 def status_table(exercises: list[Exercise], style) -> str:
     """Every exercise with its last known state; a bar for the whole course."""
     done = read_state().get("progress", {})
-    width = max(len(ex.title) for ex in exercises)
-    lines = [style.bold(f" ex  {'title'.ljust(width)}  {'state'.ljust(11)}  {'points':>7}  "
-                        "last checked")]
+    columns = max(width(t) for t in [tr(ex.title) for ex in exercises] + [tr("title")])
+    lines = [style.bold(f" {pad(tr('ex'), 3)} {pad(tr('title'), columns)}  "
+                        f"{pad(tr('state'), 11)}  {tr('points'):>7}  {tr('last checked')}")]
     now = time.time()
     for ex in exercises:
         entry = done.get(ex.id)
@@ -62,18 +69,19 @@ def status_table(exercises: list[Exercise], style) -> str:
             state = entry["state"]
             points = f"{entry['score']}/{entry['max_score']}"
             when = _ago(now - entry["checked"])
-        shown_state = state.ljust(11)
+        shown_state = pad(state_label(state), 11)
         shown_state = (style.green(shown_state) if state == "passing" else
                        style.red(shown_state) if state == "failing" else style.dim(shown_state))
-        lines.append(f" {ex.id}  {ex.title.ljust(width)}  {shown_state}  {points:>7}  {when}")
+        lines.append(f" {ex.id}  {pad(tr(ex.title), columns)}  {shown_state}  {points:>7}  {when}")
     passing = sum(done.get(ex.id, {}).get("state") == "passing" for ex in exercises)
     filled = round(30 * passing / len(exercises))
-    lines.append(f" {style.full * filled}{style.empty * (30 - filled)} {passing} of "
-                 f"{len(exercises)} exercises passing")
+    lines.append(f" {style.full * filled}{style.empty * (30 - filled)} " + tr(
+        "{passing} of {n} exercises passing").format(passing=passing, n=len(exercises)))
     next_one = next((ex for ex in exercises
                      if done.get(ex.id, {}).get("state") != "passing"), None)
     if next_one:
-        lines.append(f" next: make check ex={next_one.id}   ({next_one.title})")
+        lines.append(tr(" next: make check ex={id}   ({title})").format(
+            id=next_one.id, title=tr(next_one.title)))
     return "\n".join(lines)
 
 
@@ -82,8 +90,8 @@ def reset(ex: Exercise, exercises_root: Path = EXERCISES) -> list[str]:
     from grader import stubs
 
     if not (SOLUTIONS / ex.dir).is_dir():
-        raise LookupError(f"reset rebuilds the stub from solutions/, which this copy does not "
-                          f"have: get {ex.dir} again from your course")
+        raise LookupError(tr("reset rebuilds the stub from solutions/, which this copy does not "
+                             "have: get {dir} again from your course").format(dir=ex.dir))
     folder = exercises_root / ex.dir
     backup = HOME / "backup" / time.strftime("%Y%m%d-%H%M%S") / ex.dir
     lines = []
@@ -92,11 +100,13 @@ def reset(ex: Exercise, exercises_root: Path = EXERCISES) -> list[str]:
         if target.is_file() and target.read_text(encoding="utf-8") != text:
             backup.mkdir(parents=True, exist_ok=True)
             shutil.copy2(target, backup / target.name)
-            lines.append(f"kept your {ex.dir}/{target.name} as {backup / target.name}")
+            lines.append(tr("kept your {file} as {backup}").format(
+                file=f"{ex.dir}/{target.name}", backup=backup / target.name))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     state = read_state()
     state.get("progress", {}).pop(ex.id, None)
     write_state(state)
-    lines.append(f"{ex.id} {ex.title}: back to the stub. make check ex={ex.id} to start again.")
+    lines.append(tr("{id} {title}: back to the stub. make check ex={id} to start again.").format(
+        id=ex.id, title=tr(ex.title)))
     return lines

@@ -5,10 +5,12 @@ import os
 import platform
 import sys
 import textwrap
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
+from grader.i18n import N_, language, tr
 from grader.manifest import Exercise
 from grader.plugin import CheckResult
 from grader.worker import shown
@@ -34,6 +36,23 @@ class Summary:
         if all(r.kind in ("not_implemented", "missing") for r in self.results):
             return "not started"
         return "failing"
+
+
+STATES = {"passing": N_("passing"), "failing": N_("failing"), "not started": N_("not started"),
+          "not checked": N_("not checked")}
+
+
+def state_label(state: str) -> str:
+    return tr(STATES.get(state, state))
+
+
+def width(text: str) -> int:
+    """Columns text takes in a terminal: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, columns: int) -> str:
+    return text + " " * max(columns - width(text), 0)
 
 
 def summarise(exercises: list[Exercise], results: list[CheckResult]) -> list[Summary]:
@@ -70,15 +89,15 @@ class Style:
 def detail(summary: Summary, folder: str, style: Style) -> str:
     """One exercise: every check with its points, and why each failing one fails."""
     ex = summary.exercise
-    lines = [style.bold(f"{ex.id} {ex.title}") + style.dim(f"  ({folder})")]
-    width = max((len(r.title) for r in summary.results), default=0)
+    lines = [style.bold(f"{ex.id} {tr(ex.title)}") + style.dim(f"  ({folder})")]
+    columns = max((width(r.title) for r in summary.results), default=0)
     previous = None
     for r in summary.results:
         mark = style.green(style.ok) if r.passed else style.red(style.no)
-        lines.append(f"  {mark} {r.title.ljust(width)}  {r.score}/{r.points}")
+        lines.append(f"  {mark} {pad(r.title, columns)}  {r.score}/{r.points}")
         if not r.passed:
             if r.message == previous:
-                lines.append(style.dim("      (same as above)"))
+                lines.append(style.dim("      " + tr("(same as above)")))
             else:
                 lines.append(textwrap.indent(r.message, "      "))
             previous = r.message
@@ -90,31 +109,40 @@ def _verdict(summary: Summary, folder: str, style: Style) -> str:
     ex = summary.exercise
     score = f"{summary.score}/{summary.max_score}"
     if summary.state == "passing":
-        return style.green(f"  All {len(summary.results)} checks pass: {score}. Well done!")
+        return style.green(tr("  All {n} checks pass: {score}. Well done!").format(
+            n=len(summary.results), score=score))
     if summary.state == "not started":
-        return (f"  Not started: read {shown(os.path.join(folder, 'README.md'))}, then write "
-                f"your code in {shown(os.path.join(folder, ex.files[0]))}.")
+        readme = "README.ko.md" if language() == "ko" else "README.md"
+        return tr("  Not started: read {readme}, then write your code in {file}.").format(
+            readme=shown(os.path.join(folder, readme)),
+            file=shown(os.path.join(folder, ex.files[0])))
     failing = sum(not r.passed for r in summary.results)
-    return (f"  Score {score}: {failing} check{'s' * (failing != 1)} failing. "
-            f"Stuck? python -m grader hint {ex.id}")
+    template = (tr("  Score {score}: 1 check failing. Stuck? python -m grader hint {id}")
+                if failing == 1 else
+                tr("  Score {score}: {n} checks failing. Stuck? python -m grader hint {id}"))
+    return template.format(score=score, n=failing, id=ex.id)
 
 
 def table(summaries: list[Summary], style: Style) -> str:
     """The progress table: every exercise, its state and score, and a bar."""
-    width = max(len(s.exercise.title) for s in summaries)
-    lines = [style.bold(f" ex  {'title'.ljust(width)}  {'state'.ljust(11)}  score")]
-    for s in summaries:
-        state = s.state.ljust(11)
+    titles = [tr(s.exercise.title) for s in summaries]
+    columns = max(width(t) for t in titles + [tr("title")])
+    lines = [style.bold(f" {pad(tr('ex'), 3)} {pad(tr('title'), columns)}  "
+                        f"{pad(tr('state'), 11)}  {tr('score')}")]
+    for s, title in zip(summaries, titles, strict=True):
+        state = pad(state_label(s.state), 11)
         state = style.green(state) if s.state == "passing" else (
             style.red(state) if s.state == "failing" else style.dim(state))
-        lines.append(f" {s.exercise.id}  {s.exercise.title.ljust(width)}  {state}  "
+        lines.append(f" {s.exercise.id}  {pad(title, columns)}  {state}  "
                      f"{s.score}/{s.max_score}")
     score = sum(s.score for s in summaries)
     total = sum(s.max_score for s in summaries)
     done = sum(s.state == "passing" for s in summaries)
     filled = round(20 * score / total) if total else 0
     bar = style.full * filled + style.empty * (20 - filled)
-    lines.append(f" {bar} {score}/{total} points, {done} of {len(summaries)} exercises done")
+    done_text = tr("{score}/{total} points, {done} of {n} exercises done").format(
+        score=score, total=total, done=done, n=len(summaries))
+    lines.append(f" {bar} {done_text}")
     return "\n".join(lines)
 
 
@@ -123,8 +151,8 @@ def public_summary(summaries: list[Summary]) -> str:
     only, and how many hidden checks run at grading (never "all passed")."""
     visible = [r for s in summaries for r in s.results if r.visibility == "visible"]
     hidden = sum(r.visibility != "visible" for s in summaries for r in s.results)
-    lines = [f"public: {sum(r.passed for r in visible)}/{len(visible)} passed; "
-             f"{hidden} hidden checks run at grading"]
+    lines = [tr("public: {passed}/{n} passed; {hidden} hidden checks run at grading").format(
+        passed=sum(r.passed for r in visible), n=len(visible), hidden=hidden)]
     for r in visible:
         if not r.passed:
             lines.append(f"- {r.exercise} {r.title}:\n" + textwrap.indent(r.message, "    "))
@@ -138,7 +166,7 @@ def to_json(summaries: list[Summary], seconds: float, seed: int, version: str) -
     for s in summaries:
         for number, r in enumerate(s.results, 1):
             tests.append({
-                "name": f"{s.exercise.id} {s.exercise.title}: {r.title}",
+                "name": f"{s.exercise.id} {tr(s.exercise.title)}: {r.title}",
                 "number": f"{s.exercise.id}.{number}",
                 "score": r.score,
                 "max_score": r.points,
@@ -155,7 +183,7 @@ def to_json(summaries: list[Summary], seconds: float, seed: int, version: str) -
         "score": score,
         "max_score": max_score,
         "execution_time": round(seconds, 3),
-        "output": f"{score}/{max_score} points",
+        "output": tr("{score}/{max_score} points").format(score=score, max_score=max_score),
         "tests": tests,
         "extra_data": {
             "python": platform.python_version(),

@@ -36,6 +36,7 @@ import watchfiles
 
 from grader import progress
 from grader.compare import CheckFailed
+from grader.i18n import N_, tr
 from grader.manifest import CHECKS, EXERCISES, SOLUTIONS, VISIBLE, Exercise, find, load
 from grader.plugin import (
     DEFAULT_TIMEOUT,
@@ -291,6 +292,10 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 
+def _changed_text(names: list[str]) -> str:
+    return tr("{files} changed").format(files=", ".join(names))
+
+
 def _changed(now: dict, before: dict) -> list[str]:
     """Names of the files added, removed or changed between two snapshots."""
     return sorted({Path(p).name for p in set(now) | set(before) if now.get(p) != before.get(p)})
@@ -338,18 +343,20 @@ class Watcher:
                  poll: bool = False, out: TextIO | None = None, max_lines: int = MAX_LINES):
         self.submission = Path(submission)
         if not self.submission.exists():
-            raise LookupError(f"{submission} does not exist")
+            raise LookupError(tr("{path} does not exist").format(path=submission))
         everything = load()
         # the exercises this submission has: those `run` may move on to
         self.present = [e for e in everything if e.folder_in(self.submission).is_dir()]
         self.exercises = [find(i, everything) for i in exercise_ids] if exercise_ids \
             else self.present
         if not self.exercises:
-            raise LookupError(f"{shown(self.submission)} holds no exercise folder")
+            raise LookupError(tr("{path} holds no exercise folder").format(
+                path=shown(self.submission)))
         self.asked = bool(exercise_ids)
         for ex in self.exercises if self.asked else ():
             if not ex.folder_in(self.submission).is_dir():
-                raise LookupError(f"{shown(ex.folder_in(self.submission))} does not exist")
+                raise LookupError(tr("{path} does not exist").format(
+                    path=shown(ex.folder_in(self.submission))))
         self.seed, self.reference, self.poll = seed, Path(reference), poll
         self.out, self.max_lines = out, max_lines
         self.events: queue.Queue = queue.Queue()
@@ -391,8 +398,10 @@ class Watcher:
             else f" --submission {shown(self.submission)}"
         dots = "…" if self.style.ok == "✓" else "..."
         return "\n".join(lines[:self.max_lines] + [self.style.dim(
-            f"{dots} {more} more line{'s' * (more != 1)}: "
-            f"python -m grader check {ex.id}{where} shows them all")])
+            (tr("{dots} 1 more line: python -m grader check {id}{where} shows them all")
+             if more == 1 else
+             tr("{dots} {n} more lines: python -m grader check {id}{where} shows them all")
+             ).format(dots=dots, n=more, id=ex.id, where=where))])
 
     def _check(self, ex: Exercise) -> tuple[Summary | None, float]:
         """Check ex, warm: (its summary, or None when the grader failed; seconds)."""
@@ -401,7 +410,7 @@ class Watcher:
         try:
             [summary] = self.check_once([ex.id])
         except GraderError as exc:
-            self._print(f"error: {exc}")
+            self._print(tr("error: {message}").format(message=exc))
             return None, time.perf_counter() - start
         seconds = time.perf_counter() - start
         if self.submission.resolve() == EXERCISES.resolve():
@@ -416,14 +425,15 @@ class Watcher:
             self._print(self.capped(detail(summary, shown(self._folder(ex)), self.style), ex))
         if self._watching:
             self._watching.ready.wait(timeout=5)
-        how = " (polling)" if self._watching and self._watching.polling else ""
-        keys = "Enter checks again; " if self.keys else ""
-        took = "" if seconds is None else f": checked in {seconds:.2f} s"
+        how = tr(" (polling)") if self._watching and self._watching.polling else ""
+        keys = tr("Enter checks again; ") if self.keys else ""
+        took = "" if seconds is None else tr(": checked in {seconds:.2f} s").format(
+            seconds=seconds)
         self._print()
-        self._print(self.style.dim(
-            f"[{time.strftime('%H:%M:%S')}] {why}{took}. Watching "
-            f"{shown(self._folder(ex))}{how}: save a file to check again; {keys}"
-            "Ctrl-C quits."))
+        self._print(self.style.dim(f"[{time.strftime('%H:%M:%S')}] " + tr(
+            "{why}{took}. Watching {folder}{how}: save a file to check again; {keys}Ctrl-C "
+            "quits.").format(why=tr(why), took=took, folder=shown(self._folder(ex)), how=how,
+                             keys=keys)))
 
     # ---- keys
 
@@ -493,15 +503,15 @@ class Watcher:
                 raise KeyboardInterrupt
             names = sorted({n for kind, value, _ in items if kind == "change" for n in value})
             if names:
-                return f"{', '.join(names)} changed"
+                return _changed_text(names)
             if any(kind == "enter" for kind, _, _ in items):
-                return "checked again"
+                return N_("checked again")
             for kind, value, _ in items:
                 if kind == "error":
                     polling = self._watching.polling
-                    self._print(self.style.dim(f"watching failed ({value}): " + (
-                        "looking at the files every second instead" if polling
-                        else "polling instead")))
+                    self._print(self.style.dim(tr("watching failed ({error}): {instead}").format(
+                        error=value, instead=tr("looking at the files every second instead")
+                        if polling else tr("polling instead"))))
                     if polling:
                         self._watching.close()
                         self._watching = None
@@ -515,16 +525,17 @@ class Watcher:
             if now == self._seen:
                 since = None
             elif self._watching is None:  # no watcher at all: this is the polling
-                return f"{', '.join(_changed(now, self._seen))} changed"
+                return _changed_text(_changed(now, self._seen))
             elif since is None:
                 since = time.monotonic()
             elif self._watching.polling:  # the poller compares whole seconds of mtime:
-                return f"{', '.join(_changed(now, self._seen))} changed"  # a 2nd save missed
+                return _changed_text(_changed(now, self._seen))  # a 2nd save missed
             elif time.monotonic() - since >= MISSED_AFTER:
-                self._print(self.style.dim("file events do not arrive here: polling instead"))
+                self._print(self.style.dim(
+                    tr("file events do not arrive here: polling instead")))
                 self.poll = True  # from now on, for every folder
                 self._watch(ex, polling=True)
-                return f"{', '.join(_changed(now, self._seen))} changed"
+                return _changed_text(_changed(now, self._seen))
 
     def _next(self, exercises: list[Exercise], why: str) -> Exercise | None:
         """The first of these that does not pass, watched and its report shown (those
@@ -535,8 +546,9 @@ class Watcher:
             if summary is None or summary.state != "passing":
                 self._report(ex, summary, why, seconds)
                 return ex
-            self._print(self.style.green(f"{self.style.ok} {ex.id} {ex.title} passes "
-                                         f"({summary.score}/{summary.max_score})."))
+            self._print(self.style.green(f"{self.style.ok} " + tr(
+                "{id} {title} passes ({score}/{max_score}).").format(
+                id=ex.id, title=tr(ex.title), score=summary.score, max_score=summary.max_score)))
         return None
 
     def _move_on(self, ex: Exercise) -> Exercise:
@@ -545,14 +557,16 @@ class Watcher:
         at = next((i for i, e in enumerate(self.present) if e.id == ex.id), len(self.present))
         rest = [e for e in self.present[at + 1:] + self.present[:at] if e.id != ex.id]
         if rest:
-            self._print(self.style.green(f"{ex.id} passes: on to the next exercise."))
+            self._print(self.style.green(
+                tr("{id} passes: on to the next exercise.").format(id=ex.id)))
             self._print()
-        nxt = self._next(rest, "next exercise")
+        nxt = self._next(rest, N_("next exercise"))
         if nxt is not None:
             return nxt
         self._watch(ex)
-        self._print(self.style.green(f"Every exercise in {shown(self.submission)} passes."))
-        self._report(ex, None, "all done", None)
+        self._print(self.style.green(
+                tr("Every exercise in {path} passes.").format(path=shown(self.submission))))
+        self._report(ex, None, N_("all done"), None)
         return ex
 
     def _start(self) -> Exercise:
@@ -562,16 +576,17 @@ class Watcher:
             ex = self.exercises[0]
             self._watch(ex)
             summary, seconds = self._check(ex)
-            self._report(ex, summary, "started", seconds)
+            self._report(ex, summary, N_("started"), seconds)
             if summary is not None and summary.state == "passing":
                 self._print()
                 return self._move_on(ex)
             return ex
-        ex = self._next(self.present, "started")
+        ex = self._next(self.present, N_("started"))
         if ex is None:
             self._watch(self.present[-1])
-            self._print(self.style.green(f"Every exercise in {shown(self.submission)} passes."))
-            self._report(self.present[-1], None, "all done", None)
+            self._print(self.style.green(
+                tr("Every exercise in {path} passes.").format(path=shown(self.submission))))
+            self._report(self.present[-1], None, N_("all done"), None)
             return self.present[-1]
         return ex
 
@@ -597,7 +612,7 @@ class Watcher:
         except KeyboardInterrupt:
             if threading.current_thread() is threading.main_thread():
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: no traceback
-            self._print("\nbye" if self._tty() else "bye")
+            self._print(("\n" if self._tty() else "") + tr("bye"))
         finally:
             if self._watching:
                 self._watching.close()

@@ -35,6 +35,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from grader.i18n import tr
+
 OUTPUT_LIMIT = 1 << 20  # bytes a child may print
 OUTPUT_SHOWN = 1500  # characters of that shown in a message
 _WATCHED = ("numpy", "numpy.linalg", "numpy.random", "builtins", "math", "grader.gradcheck")
@@ -96,8 +98,8 @@ class LearnerModule:
             value = getattr(self._module, name)
         except AttributeError:
             raise _SignatureError(
-                f"{shown(self._path)} has no `{name}`: did you rename or delete it? "
-                "Keep the names from the stub."
+                tr("{path} has no `{name}`: did you rename or delete it? Keep the names from "
+                   "the stub.").format(path=shown(self._path), name=name)
             ) from None
         if inspect.isfunction(value):
             return _checked_call(value, name, self._path)
@@ -119,8 +121,9 @@ def _checked_call(func: Callable, name: str, path: Path) -> Callable:
                 except (TypeError, ValueError):
                     sig = name
                 raise _SignatureError(
-                    f"calling your `{name}` failed: {exc}. Your {shown(path)} defines "
-                    f"`{sig}`; keep the parameters from the stub."
+                    tr("calling your `{name}` failed: {error}. Your {path} defines `{signature}`; "
+                       "keep the parameters from the stub.").format(
+                        name=name, error=exc, path=shown(path), signature=sig)
                 ) from None
             raise
 
@@ -142,23 +145,25 @@ def _describe_error(exc: BaseException, folder: Path) -> tuple[str, str]:
         last = frames[-1]
         return (
             "not_implemented",
-            f"not implemented yet: open {shown(last.filename)} "
-            f"(`{last.name}`, line {last.lineno})",
+            tr("not implemented yet: open {path} (`{name}`, line {line})").format(
+                path=shown(last.filename), name=last.name, line=last.lineno),
         )
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
-        return "error", (f"your code printed more than {OUTPUT_LIMIT >> 20} MiB: remove or "
-                         "shorten its print calls")
+        return "error", tr("your code printed more than {mib} MiB: remove or shorten its print "
+                           "calls").format(mib=OUTPUT_LIMIT >> 20)
     if isinstance(exc, SystemExit):
-        return "exited", f"your code called sys.exit({exc.code!r}) instead of returning"
+        return "exited", tr("your code called sys.exit({code}) instead of returning").format(
+            code=repr(exc.code))
     head = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    lines = [f"your code raised {head}"]
+    lines = [tr("your code raised {error}").format(error=head)]
     for f in frames[-4:]:
-        lines.append(f"  {shown(f.filename)}, line {f.lineno}, in {f.name}")
+        lines.append(tr("  {path}, line {line}, in {name}").format(
+            path=shown(f.filename), line=f.lineno, name=f.name))
         if f.line:
             lines.append(f"    {f.line}")
     if not frames:
-        lines.append("  (raised while the grader used what your code returned: check its type "
-                     "and shape)")
+        lines.append(tr("  (raised while the grader used what your code returned: check its "
+                        "type and shape)"))
     return "error", "\n".join(lines)
 
 
@@ -219,10 +224,10 @@ def plain(value: Any) -> Any:
 
 class _BadOutput(Exception):
     def __init__(self, key: str, item: Any):
-        what = "your function" if key == "value" else f"`{key}`"
+        what = tr("your function") if key == "value" else f"`{key}`"
         super().__init__(
-            f"{what} returned {type(item).__name__} {_short(item)}; expected numbers "
-            "(a NumPy array or a float)"
+            tr("{what} returned {type} {value}; expected numbers (a NumPy array or a "
+               "float)").format(what=what, type=type(item).__name__, value=_short(item))
         )
 
 
@@ -274,7 +279,8 @@ def _child(write_fd: int, out_fd: int, folder: Path, module: str, given: dict[st
             mod = load_module(folder, module, given)
         except BaseException as exc:  # noqa: BLE001 - any error while importing
             if isinstance(exc, SyntaxError):
-                where = f"{shown(exc.filename or path)}, line {exc.lineno}"
+                where = tr("{path}, line {line}").format(path=shown(exc.filename or path),
+                                                         line=exc.lineno)
                 lines = "".join(traceback.format_exception_only(type(exc), exc)).splitlines()
                 detail = "\n".join(lines[1:-1])  # the source line and the caret
                 header = {"status": "import_error",
@@ -282,7 +288,8 @@ def _child(write_fd: int, out_fd: int, folder: Path, module: str, given: dict[st
             else:
                 status, message = _describe_error(exc, folder)
                 header = {"status": "import_error" if status == "error" else status,
-                          "message": f"importing {shown(path)} failed: {message}"}
+                          "message": tr("importing {path} failed: {error}").format(
+                              path=shown(path), error=message)}
             mod = None
         if mod is not None:
             try:
@@ -300,13 +307,17 @@ def _child(write_fd: int, out_fd: int, folder: Path, module: str, given: dict[st
         changed = _tampered(before)
         if changed:
             header = {"status": "tampered", "message": (
-                f"your code replaced {', '.join(sorted(changed)[:5])}. Write your own "
-                "functions; replacing numpy's (or Python's) own is not allowed.")}
+                tr("your code replaced {names}. Write your own functions; replacing numpy's "
+                   "(or Python's) own is not allowed.").format(
+                    names=", ".join(sorted(changed)[:5])))}
             payload = b""
     except _Missing:
-        header = {"status": "missing", "message": f"{shown(path)} does not exist"}
+        header = {"status": "missing",
+                  "message": tr("{path} does not exist").format(path=shown(path))}
     except BaseException as exc:  # noqa: BLE001 - last resort: never run the parent's code
-        header = {"status": "error", "message": f"the grader failed in the worker: {exc!r}"}
+        header = {"status": "error", "message": tr(
+            "the grader failed in the worker: {error}. This is not your fault: please report "
+            "it.").format(error=repr(exc))}
         payload = b""
     try:
         for stream in (sys.stdout, sys.stderr):
@@ -379,14 +390,15 @@ class Pending:
             printed = printed[:OUTPUT_SHOWN] + "\n[... cut]"
         if data is None:
             return Outcome("timeout", message=(
-                f"your code did not finish within {round(self.timeout, 1):g} s: "
-                "is there a loop that never ends?"))
+                tr("your code did not finish within {seconds:g} s: is there a loop that never "
+                   "ends?").format(seconds=round(self.timeout, 1))))
         if not _complete(data):
             code = os.waitstatus_to_exitcode(wait_status)
-            how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
-            return Outcome("exited", message=(
-                f"the process running your code {how} before returning "
-                "(os._exit, sys.exit or a crash?)"))
+            how = (tr("was killed by signal {signal}").format(signal=-code) if code < 0
+                   else tr("exited with status {code}").format(code=code))
+            return Outcome("exited", message=tr(
+                "the process running your code {how} before returning (os._exit, sys.exit or a "
+                "crash?)").format(how=how))
         return _decode(data, printed)
 
 
@@ -437,7 +449,7 @@ def _decode(data: bytes, printed: str) -> Outcome:
     if status != "ok":
         message = header.get("message", "")
         if status == "error" and printed.strip():
-            message += f"\nyour code printed:\n{printed.rstrip()}"
+            message += "\n" + tr("your code printed:") + "\n" + printed.rstrip()
         return Outcome(status, message=message)
     meta = header["meta"]
     with np.load(io.BytesIO(data[16 + head_len:16 + head_len + body_len]),

@@ -32,12 +32,13 @@ class Graded:
         return {name for name, t in self.checks.items() if t["status"] == "failed"}
 
 
-def grade(submission: Path, *exercise_ids: str, seed: int = 0, timeout: float = 120) -> Graded:
+def grade(submission: Path, *exercise_ids: str, seed: int = 0, timeout: float = 120,
+          lang: str = "en") -> Graded:
     """`python -m grader check IDS --submission PATH --json F`, as a learner would run it."""
     out = Path(tempfile.mkdtemp(prefix="results-")) / "results.json"
     proc = subprocess.run(
         [sys.executable, "-m", "grader", "check", *exercise_ids, "--submission", str(submission),
-         "--json", str(out), "--seed", str(seed)],
+         "--json", str(out), "--seed", str(seed), "--lang", lang],
         capture_output=True, text=True, timeout=timeout, cwd=ROOT,
     )
     assert out.is_file(), f"no JSON written:\n{proc.stdout}\n{proc.stderr}"

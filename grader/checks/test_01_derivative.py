@@ -1,7 +1,7 @@
 """Checks for exercise 01: square, leaky_relu, sigmoid and deriv."""
 import numpy as np
 
-from grader import assert_close, check
+from grader import assert_close, check, tr
 
 
 def away_from_zero(rng, shape, scale=2.0):
@@ -20,7 +20,7 @@ def test_square(ex):
     x = away_from_zero(ex.rng, (3, 5))
     got, want = ex.both(lambda m, x: m.square(x), x)
     assert_close(got, want, "square(x)", at={"x": x},
-                 suspects={"2 * x: doubled instead of squared": 2 * x})
+                 suspects={tr("2 * x: doubled instead of squared"): 2 * x})
 
 
 @check("leaky_relu keeps positives and multiplies negatives by 0.2", points=1,
@@ -29,8 +29,8 @@ def test_leaky_relu(ex):
     x = away_from_zero(ex.rng, (4, 3))
     got, want = ex.both(lambda m, x: m.leaky_relu(x), x)
     assert_close(got, want, "leaky_relu(x)", at={"x": x}, suspects={
-        "a plain ReLU, max(0, x): negatives must keep 0.2 of their value": np.maximum(0, x),
-        "a slope of 0.01 for negatives: this exercise uses 0.2, as the book does":
+        tr("a plain ReLU, max(0, x): negatives must keep 0.2 of their value"): np.maximum(0, x),
+        tr("a slope of 0.01 for negatives: this exercise uses 0.2, as the book does"):
             np.where(x > 0, x, 0.01 * x),
     })
 
@@ -41,7 +41,7 @@ def test_sigmoid(ex):
     x = away_from_zero(ex.rng, (2, 6), scale=4.0)
     got, want = ex.both(lambda m, x: m.sigmoid(x), x)
     assert_close(got, want, "sigmoid(x)", at={"x": x}, suspects={
-        "1 / (1 + e^x): the sign of the exponent is flipped": 1 / (1 + np.exp(x)),
+        tr("1 / (1 + e^x): the sign of the exponent is flipped"): 1 / (1 + np.exp(x)),
     })
 
 
@@ -66,9 +66,9 @@ def test_deriv_central(ex):
     d = 0.001
     got, want = ex.both(lambda m, x: m.deriv(np.square, x), x)
     assert_close(got, want, "deriv(square, x)", at={"x": x}, suspects={
-        "the one-sided difference (f(x + delta) - f(x)) / delta": 2 * x + d,
-        "the one-sided difference (f(x) - f(x - delta)) / delta": 2 * x - d,
-        "dividing by delta instead of 2 * delta: twice the derivative": 4 * x,
+        tr("the one-sided difference (f(x + delta) - f(x)) / delta"): 2 * x + d,
+        tr("the one-sided difference (f(x) - f(x - delta)) / delta"): 2 * x - d,
+        tr("dividing by delta instead of 2 * delta: twice the derivative"): 4 * x,
     })
 
 
@@ -79,7 +79,7 @@ def test_deriv_delta(ex):
     x = away_from_zero(ex.rng, (6,))
     got, want = ex.both(lambda m, x: m.deriv(cube, x, delta=0.1), x)
     assert_close(got, want, "deriv(cube, x, delta=0.1)", at={"x": x}, suspects={
-        "a step of 0.001 whatever delta is: your deriv ignores its delta argument":
+        tr("a step of 0.001 whatever delta is: your deriv ignores its delta argument"):
             3 * x**2 + 0.001**2,
     })
 
@@ -90,7 +90,7 @@ def test_deriv_delta(ex):
 def test_deriv_shapes(ex):
     x = ex.rng.standard_normal((2, 3, 4))
     got, want = ex.both(lambda m, x: m.deriv(np.sin, x), x)
-    assert_close(got, want, "deriv(sin, x) for x of shape (2, 3, 4)")
+    assert_close(got, want, tr("deriv(sin, x) for x of shape (2, 3, 4)"))
 
 
 @check("deriv leaves its input unchanged", points=1,
@@ -104,4 +104,4 @@ def test_deriv_pure(ex):
         return x  # the same array object, after the call
 
     got = ex.learner(probe, x.copy())
-    assert_close(got, x, "input_ after calling deriv")
+    assert_close(got, x, tr("input_ after calling deriv"))
