@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from grader.i18n import tr
+from grader.i18n import N_, tr
 from grader.worker import Outcome
 
 
@@ -68,9 +68,10 @@ def assert_close(
     if got_arr.shape != want_arr.shape:
         lines = [tr("{what} has the wrong shape: expected {want}, got {got}").format(
             what=what, want=tuple(want_arr.shape), got=describe(np.asanyarray(got)))]
-        if got_arr.shape == want_arr.shape[::-1] and got_arr.ndim == 2:
-            lines.append(tr("It is the expected shape transposed."))
-        lines += _suspected(got_arr, suspects, rtol, atol)
+        found = _suspected(got_arr, suspects, rtol, atol, want_arr)
+        if not found and got_arr.shape == want_arr.shape[::-1] and got_arr.ndim == 2:
+            found = [tr("It is the expected shape transposed.")]
+        lines += found
         fail("\n".join(lines))
     bad_values = ~np.isfinite(got_arr) & np.isfinite(want_arr)
     if bad_values.any():
@@ -101,21 +102,96 @@ def assert_close(
         if getattr(want, "origin", "") and expected != returned:
             lines.append(tr("  expected {want}, got {got}").format(want=expected, got=returned))
     lines += _suspected(got_arr, suspects, rtol, atol, want_arr)
+    found = relation(got_arr, want_arr)
+    if found and found[0] in MIRRORED:
+        from grader.maps import value_maps
+
+        lines += value_maps(want_arr, got_arr, idx, tr("expected"), tr("yours"))
     fail("\n".join(line for line in lines if line))
 
 
 def _suspected(got: np.ndarray, suspects, rtol: float, atol: float,
-               want: np.ndarray | None = None) -> list[str]:
+               want: np.ndarray) -> list[str]:
     for description, value in (suspects or {}).items():
         value = np.asarray(value, dtype=np.float64)
         if value.shape == got.shape and np.allclose(got, value, rtol=max(rtol, 1e-9),
                                                     atol=max(atol, 1e-12)):
             return [tr("Your result matches {description}.").format(description=description)]
-    ratio = None if want is None else constant_ratio(got, want)
+    found = diagnose(got, want, tr("Your result"), tr("the expected one"))
+    return [found] if found else []
+
+
+# How a wrong array can relate to the right one, each with what it usually means.
+_TRANSPOSED = N_("{yours} is {theirs} transposed (rows and columns swapped).")
+_ROTATED = N_("{yours} is {theirs} flipped upside down and left to right (turned 180°): a "
+              "kernel that should be flipped is not, or is flipped once too often.")
+_FLIPPED_ROWS = N_("{yours} is {theirs} flipped upside down (its rows in reverse order).")
+_REVERSED = N_("{yours} is {theirs} in reverse order along its last axis.")
+_NEGATED = N_("{yours} is {theirs} with the opposite sign everywhere: a minus sign is "
+              "missing or one too many.")
+_TIMES_N = N_("{yours} is {n} times {theirs} everywhere: a sum where a mean belongs, or a "
+              "factor of {n} too many?")
+_DIVIDED_N = N_("{yours} is 1/{n} of {theirs} everywhere: a mean where a sum belongs, or "
+                "divided by {n} once too often?")
+_RATIO = N_("{yours} is {ratio:.4g} times {theirs} everywhere: a constant factor is off.")
+_SHIFTED = N_("{yours} is {theirs} plus {shift:.4g} everywhere: a constant term is off.")
+_RESHAPED = N_("{yours} has the right values in the wrong shape: {got} where {want} belongs "
+               "(keepdims=True, or a reshape).")
+_SUMMED = N_("{yours} is {theirs} summed over axis {axis}: keep that axis.")
+
+
+# The relations that show as a pattern: a picture of the values says more than numbers.
+MIRRORED = (_TRANSPOSED, _ROTATED, _FLIPPED_ROWS, _REVERSED)
+
+
+def diagnose(got: np.ndarray, want: np.ndarray, yours: str, theirs: str) -> str | None:
+    """In words, how a wrong result relates to the expected one, when it is one of
+    the usual slips: transposed, flipped (a kernel not flipped), negated, a whole
+    factor off, shifted, or the right numbers in the wrong shape."""
+    found = relation(got, want)
+    if found is None:
+        return None
+    template, values = found
+    return tr(template).format(yours=yours, theirs=theirs, **values)
+
+
+def relation(got: np.ndarray, want: np.ndarray) -> tuple[str, dict] | None:
+    """(template, its values) of the relation between got and want, if a usual one."""
+    scale = float(np.max(np.abs(want), initial=0.0)) or 1.0
+
+    def same(a: np.ndarray, b: np.ndarray) -> bool:
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-9 * scale))
+
+    if got.size < 2 or same(got, want):
+        return None
+    if got.ndim >= 2 and got.ndim == want.ndim and same(got, np.swapaxes(want, -1, -2)):
+        return _TRANSPOSED, {}
+    if got.shape != want.shape:
+        if got.size == want.size and same(got.reshape(want.shape), want):
+            return _RESHAPED, {"got": got.shape, "want": want.shape}
+        for axis in range(want.ndim):
+            if same(got, want.sum(axis)) or same(got, want.sum(axis, keepdims=True)):
+                return _SUMMED, {"axis": axis}
+        return None
+    flips = [(_ROTATED, want[..., ::-1, ::-1]), (_FLIPPED_ROWS, want[..., ::-1, :])] \
+        if want.ndim >= 2 else []
+    for template, flipped in flips + [(_REVERSED, want[..., ::-1])]:
+        if same(got, flipped):
+            return template, {}
+    ratio = constant_ratio(got, want)
     if ratio is not None:
-        return [tr("Your result is {ratio:.4g} times the expected one everywhere: "
-                   "a constant factor is off.").format(ratio=ratio)]
-    return []
+        n = round(ratio) if abs(ratio) >= 1 else round(1 / ratio)
+        if abs(ratio + 1) < 1e-4:
+            return _NEGATED, {}
+        if n >= 2 and abs(ratio - n) < 1e-4 * n:
+            return _TIMES_N, {"n": n}
+        if n >= 2 and abs(1 / ratio - n) < 1e-4 * n:
+            return _DIVIDED_N, {"n": n}
+        return _RATIO, {"ratio": ratio}
+    shift = got - want
+    if np.allclose(shift, shift.flat[0], rtol=1e-6, atol=1e-9 * scale):
+        return _SHIFTED, {"shift": float(shift.flat[0])}
+    return None
 
 
 def constant_ratio(got: np.ndarray, want: np.ndarray) -> float | None:

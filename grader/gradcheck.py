@@ -18,39 +18,12 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from grader.compare import constant_ratio, fail
+from grader.compare import MIRRORED, diagnose, fail, relation
 from grader.i18n import tr
+from grader.maps import error_map, value_maps
 
 K, EPS, TOL = 5, 1e-6, 1e-6
 FULL_MAX = 100  # tensors up to this size also get a full central difference
-
-
-def error_map(bad: np.ndarray, worst: tuple) -> list[str]:
-    """A picture of the wrong coordinates of a 2-D (or image-shaped) tensor: the
-    matrix holding the worst one, a mark for each wrong entry. A border-only error
-    shows as a frame, a missing kernel flip as a mirrored pattern."""
-    if bad.ndim < 2:
-        return []
-    plane = bad[tuple(worst[:-2])] if bad.ndim > 2 else bad
-    if plane.shape[0] > 24 or plane.shape[1] > 48:
-        return []
-    wrong, right = _marks()
-    where = "" if bad.ndim == 2 else (
-        " [" + ", ".join(str(int(i)) for i in worst[:-2]) + ", :, :]")
-    lines = [tr("  wrong coordinates{where} ({wrong} wrong, {right} right):").format(
-        where=where, wrong=wrong, right=right)]
-    lines += ["    " + " ".join(wrong if b else right for b in row) for row in plane]
-    return lines
-
-
-def _marks() -> tuple[str, str]:
-    import sys
-
-    try:
-        "█·".encode(sys.stdout.encoding or "ascii")
-        return "█", "·"
-    except (UnicodeEncodeError, LookupError):
-        return "#", "."
 
 
 def probe(
@@ -139,9 +112,11 @@ def _where(grad: np.ndarray, full: np.ndarray) -> list[str]:
     lines = [tr("  wrong at {bad} of {size} coordinates; worst {at}: numerical {numeric:.6g}, "
                 "yours {yours:.6g}").format(bad=int(bad.sum()), size=grad.size, at=at,
                                             numeric=full[idx], yours=grad[idx])]
-    lines += error_map(bad, idx)
-    ratio = constant_ratio(grad, full)
-    if ratio is not None:
-        lines.append(tr("  Your gradient is {ratio:.4g} times the numerical one everywhere: "
-                        "a constant factor is off.").format(ratio=ratio))
+    found = relation(grad, full)
+    if found and found[0] in MIRRORED:
+        lines += value_maps(full, grad, idx, tr("numerical"), tr("yours"))
+    else:
+        lines += error_map(bad, idx)
+    if found:
+        lines.append("  " + diagnose(grad, full, tr("Your gradient"), tr("the numerical one")))
     return lines

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import os
 import tomllib
+import unicodedata
 from pathlib import Path
 
 LANGUAGES = ("en", "ko")
@@ -59,6 +60,16 @@ def tr(text: str) -> str:
     if lang == "en":
         return text
     return catalog(lang).get(text, text)
+
+
+def width(text: str) -> int:
+    """Columns text takes in a terminal: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, columns: int) -> str:
+    """text and spaces to fill columns, for tables that mix Hangul and Latin letters."""
+    return text + " " * max(columns - width(text), 0)
 
 
 def N_(text: str) -> str:

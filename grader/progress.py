@@ -11,9 +11,9 @@ import shutil
 import time
 from pathlib import Path
 
-from grader.i18n import N_, tr
+from grader.i18n import N_, pad, tr, width
 from grader.manifest import EXERCISES, ROOT, SOLUTIONS, Exercise
-from grader.report import pad, state_label, width
+from grader.report import state_label
 
 HOME = Path(os.environ.get("GRADER_HOME", ROOT / ".grader"))
 STATE = HOME / "state.json"

@@ -5,12 +5,11 @@ import os
 import platform
 import sys
 import textwrap
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
-from grader.i18n import N_, language, tr
+from grader.i18n import N_, language, pad, tr, width
 from grader.manifest import Exercise
 from grader.plugin import CheckResult
 from grader.worker import shown
@@ -44,15 +43,6 @@ STATES = {"passing": N_("passing"), "failing": N_("failing"), "not started": N_(
 
 def state_label(state: str) -> str:
     return tr(STATES.get(state, state))
-
-
-def width(text: str) -> int:
-    """Columns text takes in a terminal: Hangul and other wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def pad(text: str, columns: int) -> str:
-    return text + " " * max(columns - width(text), 0)
 
 
 def summarise(exercises: list[Exercise], results: list[CheckResult]) -> list[Summary]:

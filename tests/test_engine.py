@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from grader import gradcheck, stubs
+from grader import gradcheck, maps, stubs
 from grader.compare import CheckFailed, assert_close
 
 REFERENCE = '''def f(x):
@@ -102,7 +102,7 @@ def test_a_border_only_gradient_error_shows_as_a_frame():
     grad[-1, :] += 1
     grad[:, 0] += 1
     grad[:, -1] += 1
-    lines = gradcheck.error_map(gradcheck_bad(grad, full), (0, 0))
+    lines = maps.error_map(gradcheck_bad(grad, full), (0, 0))
     picture = [line.split() for line in lines[1:]]
     assert picture[0] == [picture[0][0]] * 6 and picture[2][1:5] == [picture[2][2]] * 4
     assert picture[2][0] == picture[0][0] != picture[2][2]  # a frame: edges marked, inside not
@@ -111,9 +111,60 @@ def test_a_border_only_gradient_error_shows_as_a_frame():
 def test_an_image_shaped_gradient_error_names_its_slice():
     bad = np.zeros((2, 3, 4, 5), dtype=bool)
     bad[1, 2, 0, ::2] = True
-    lines = gradcheck.error_map(bad, (1, 2, 0, 0))
+    lines = maps.error_map(bad, (1, 2, 0, 0))
     assert "[1, 2, :, :]" in lines[0] and len(lines) == 5
 
 
 def gradcheck_bad(grad, full):
     return np.abs(grad - full) > 1e-4 * np.abs(full) + 1e-7 * np.max(np.abs(full))
+
+
+SLIPPED = np.arange(1.0, 13.0).reshape(3, 4) ** 1.5  # no symmetry: each slip gives other numbers
+SLIPS = [
+    ("transposed", lambda w: w.T, "transposed (rows and columns swapped)"),
+    ("kernel not flipped", lambda w: w[::-1, ::-1], "flipped upside down and left to right"),
+    ("rows reversed", lambda w: w[::-1], "flipped upside down (its rows"),
+    ("columns reversed", lambda w: w[:, ::-1], "in reverse order along its last axis"),
+    ("sign", lambda w: -w, "with the opposite sign everywhere"),
+    ("n times", lambda w: 8 * w, "is 8 times the expected one everywhere: a sum where a mean"),
+    ("1/n", lambda w: w / 8, "is 1/8 of the expected one everywhere: a mean where a sum"),
+    ("factor", lambda w: 0.37 * w, "is 0.37 times the expected one everywhere"),
+    ("shift", lambda w: w + 0.5, "plus 0.5 everywhere: a constant term is off"),
+    ("keepdims", lambda w: w.reshape(-1), "right values in the wrong shape: (12,) where (3, 4)"),
+    ("summed", lambda w: w.sum(0), "summed over axis 0: keep that axis"),
+]
+
+
+@pytest.mark.parametrize("name, slip, says", SLIPS, ids=[s[0] for s in SLIPS])
+def test_each_usual_slip_gets_its_own_diagnosis(name, slip, says):
+    want = SLIPPED if name != "transposed" else SLIPPED[:, :3]
+    with pytest.raises(CheckFailed) as caught:
+        assert_close(slip(want), want, "dW")
+    assert says in caught.value.message
+    others = [s for n, _, s in SLIPS if n != name]
+    assert not any(other in caught.value.message for other in others)
+
+
+def test_a_missing_kernel_flip_shows_as_a_mirrored_pattern():
+    """A kernel applied unflipped, seen through a single 1 in output_grad: the values
+    of yours are the expected picture turned 180 degrees."""
+    kernel = np.arange(1.0, 10.0).reshape(3, 3) ** 2
+    want = np.zeros((5, 5))
+    want[1:4, 1:4] = kernel[::-1, ::-1]
+    got = np.zeros((5, 5))
+    got[1:4, 1:4] = kernel
+    with pytest.raises(CheckFailed) as caught:
+        assert_close(got, want, "input_grad_2d(img, param, a single 1 in output_grad)")
+    lines = caught.value.message.splitlines()
+    at = next(i for i, line in enumerate(lines) if "from ' ' (smallest)" in line)
+    rows = [line[4:].split(" | ") for line in lines[at + 2:at + 7]]
+    expected, yours = [r[0].rstrip().ljust(10) for r in rows], [r[1].ljust(10) for r in rows]
+    assert yours == [row[::-1] for row in expected[::-1]] and yours != expected
+    assert "a kernel that should be flipped is not" in caught.value.message
+
+
+def test_a_gradient_with_the_kernel_not_flipped_is_pictured_too():
+    full = np.arange(1.0, 17.0).reshape(4, 4) ** 1.2
+    lines = gradcheck._where(full[::-1, ::-1].copy(), full)
+    assert any("numerical" in line and "yours" in line for line in lines)
+    assert "Your gradient is the numerical one flipped upside down" in lines[-1]

@@ -25,8 +25,8 @@ from conftest import EXERCISES, grade, patch, reference_copy, stub_copy
 GRADER = ROOT / "grader"
 KO = i18n.LOCALE / "ko"
 # Modules whose strings a learner reads (the course and contributor tools are English).
-ENGINE = ["cli", "compare", "gradcheck", "i18n", "manifest", "pictures", "plugin", "progress",
-          "report", "watch", "worker"]
+ENGINE = ["cli", "compare", "gradcheck", "i18n", "manifest", "maps", "pictures", "plugin",
+          "progress", "report", "watch", "worker"]
 UNITS = [ex.dir for ex in EXERCISES] + ["engine"]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Words that only English prose has; code, names and numbers don't.
