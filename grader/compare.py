@@ -43,7 +43,7 @@ def _index(idx: tuple) -> str:
 
 def describe(arr: np.ndarray) -> str:
     origin = getattr(arr, "origin", "")
-    shape = f"shape {tuple(arr.shape)}"
+    shape = tr("shape {shape}").format(shape=tuple(arr.shape))
     return f"{shape} ({origin})" if origin else shape
 
 
@@ -137,6 +137,7 @@ _RATIO = N_("{yours} is {ratio:.4g} times {theirs} everywhere: a constant factor
 _SHIFTED = N_("{yours} is {theirs} plus {shift:.4g} everywhere: a constant term is off.")
 _RESHAPED = N_("{yours} has the right values in the wrong shape: {got} where {want} belongs "
                "(keepdims=True, or a reshape).")
+_ZEROS = N_("{yours} is zero everywhere: is a value never computed, stored or passed on?")
 _SUMMED = N_("{yours} is {theirs} summed over axis {axis}: keep that axis.")
 
 
@@ -178,6 +179,8 @@ def relation(got: np.ndarray, want: np.ndarray) -> tuple[str, dict] | None:
     for template, flipped in flips + [(_REVERSED, want[..., ::-1])]:
         if same(got, flipped):
             return template, {}
+    if not np.any(got):
+        return _ZEROS, {}
     ratio = constant_ratio(got, want)
     if ratio is not None:
         n = round(ratio) if abs(ratio) >= 1 else round(1 / ratio)
