@@ -412,6 +412,7 @@ def release_files() -> Files:
     _require_sources()
     files: Files = {
         "README.md": ROOT / "README.md",
+        "README.ko.md": ROOT / "README.ko.md",
         "Makefile": _release_makefile((ROOT / "Makefile").read_text(encoding="utf-8")),
     }
     files["pyproject.toml"] = _release_pyproject(

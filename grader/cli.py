@@ -21,11 +21,12 @@ def main(argv: list[str] | None = None) -> int:
         lang = value if arg == "--lang" else arg.removeprefix("--lang=")
         if lang in i18n.LANGUAGES:
             i18n.set_language(lang)
-    parser = argparse.ArgumentParser(
-        prog="python -m grader", description=tr("Check your exercises, see progress, get hints."))
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=i18n.LANGUAGES,
                         help=tr("language of messages, hints and titles (default: from LANG)"))
+    parser = argparse.ArgumentParser(
+        prog="python -m grader", parents=[common],
+        description=tr("Check your exercises, see progress, get hints."))
     sub = parser.add_subparsers(dest="command", required=True)
     add = functools.partial(sub.add_parser, parents=[common])
 

@@ -164,6 +164,7 @@ def readme_cells(ex: Exercise) -> list[str]:
     """The exercise README as markdown, one cell per section, for Jupyter: GitHub's
     ```math blocks become $$ blocks, and "Check your work" speaks of the cells."""
     text = (ROOT / "exercises" / ex.dir / "README.md").read_text(encoding="utf-8")
+    text = re.sub(r"\A\[한국어\]\(README\.ko\.md\)\n+", "", text)  # no such file beside a notebook
     text = re.sub(r"^```math\n(.*?)^```$", r"$$\n\1$$", text, flags=re.M | re.S)
     sections = re.split(r"^(?=## )", text, flags=re.M)
     cells = []

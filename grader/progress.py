@@ -59,7 +59,8 @@ def status_table(exercises: list[Exercise], style) -> str:
     done = read_state().get("progress", {})
     columns = max(width(t) for t in [tr(ex.title) for ex in exercises] + [tr("title")])
     lines = [style.bold(f" {pad(tr('ex'), 3)} {pad(tr('title'), columns)}  "
-                        f"{pad(tr('state'), 11)}  {tr('points'):>7}  {tr('last checked')}")]
+                        f"{pad(tr('state'), 11)}  {' ' * (7 - width(tr('points')))}{tr('points')}  "
+                        f"{tr('last checked')}")]
     now = time.time()
     for ex in exercises:
         entry = done.get(ex.id)

@@ -219,8 +219,9 @@ def test_release_has_no_solutions_and_no_hidden_checks(release):
     for path in files:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         assert stubs.BEGIN not in (line.strip() for line in lines), path
-    for name in ("Makefile", "pyproject.toml", "README.md", "exercises/manifest.toml",
-                 "grader/cli.py", "grader/visible/test_01_derivative.py"):
+    for name in ("Makefile", "pyproject.toml", "README.md", "README.ko.md",
+                 "exercises/manifest.toml", "grader/cli.py", "grader/locale/ko/engine.toml",
+                 "grader/visible/test_01_derivative.py"):
         assert (release / name).is_file(), name
     for path in VISIBLE.glob("test_*.py"):
         assert (release / "grader" / "visible" / path.name).is_file()
@@ -229,7 +230,7 @@ def test_release_has_no_solutions_and_no_hidden_checks(release):
 def test_release_has_every_exercise_stubbed(release):
     for ex in load():
         folder = release / "exercises" / ex.dir
-        assert (folder / "README.md").is_file()
+        assert (folder / "README.md").is_file() and (folder / "README.ko.md").is_file()
         for name in ex.files:
             reference = (SOLUTIONS / ex.dir / name).read_text()
             assert (folder / name).read_text() == stubs.make_stub(reference)
@@ -277,3 +278,11 @@ def test_release_refuses_a_folder_in_use(tmp_path):
     (tmp_path / "keep.txt").write_text("mine")
     with pytest.raises(bundles.BundleError):
         bundles.build_release(tmp_path)
+
+
+def test_release_speaks_korean(release):
+    """The catalogs ship with the engine: a student's stub, checked in Korean."""
+    proc = subprocess.run([sys.executable, "-m", "grader", "check", "01", "--lang", "ko"],
+                          capture_output=True, text=True, cwd=release,
+                          env=_env(PYTHONPATH=str(release)), timeout=120)
+    assert "아직 구현하지 않았습니다" in proc.stdout and "수치 미분" in proc.stdout, proc.stdout

@@ -210,3 +210,48 @@ def test_korean_report_renders(ex, tmp_path):
     for name in bug["caught_by"]:
         output = graded.checks[name]["output"]
         assert HANGUL.search(output) and not _english_lines(output), output
+
+
+def test_the_language_comes_from_grader_lang_then_the_locale(monkeypatch):
+    for name in ("GRADER_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    assert i18n.language() == "en"
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    assert i18n.language() == "ko" and i18n.tr("passing") == "통과"
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")  # LC_ALL wins over LANG, as in C
+    assert i18n.language() == "en" and i18n.tr("passing") == "passing"
+    monkeypatch.setenv("GRADER_LANG", "ko")
+    assert i18n.language() == "ko"
+    assert i18n.tr("no such text in any catalog") == "no such text in any catalog"
+
+
+def _grader(*args: str, tmp_path: Path, **env: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {**{k: v for k, v in os.environ.items() if k not in ("GRADER_LANG", "LC_ALL")},
+           "GRADER_HOME": str(tmp_path), **env}
+    return subprocess.run([sys.executable, "-m", "grader", *args], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=60).stdout
+
+
+def test_lang_on_the_command_line_wins_over_the_locale(tmp_path):
+    korean = _grader("hint", "01", tmp_path=tmp_path, LANG="ko_KR.UTF-8")
+    english = _grader("hint", "01", "--lang", "en", tmp_path=tmp_path, LANG="ko_KR.UTF-8")
+    assert "수치 미분: 힌트 4개 중" in korean and "Numerical derivative: hint" in english
+    assert not HANGUL.search(english)
+    assert "연습 문제를 검사하고" in _grader("--lang", "ko", "--help", tmp_path=tmp_path)
+    assert "결과를 JSON으로도 씁니다" in _grader("check", "--help", "--lang=ko", tmp_path=tmp_path)
+
+
+def test_the_top_readme_has_a_korean_twin():
+    english = (ROOT / "README.md").read_text(encoding="utf-8")
+    korean = (ROOT / "README.ko.md").read_text(encoding="utf-8")
+    assert "(README.ko.md)" in english and "(README.md)" in korean
+    assert len(HANGUL.findall(korean)) > 1000 and not MOJIBAKE.search(korean)
+    bash = re.compile(r"```bash\n(.*?)```", re.DOTALL)
+    assert bash.findall(korean) == bash.findall(english)
+    for link in re.findall(r"\]\(([^)#]+)", korean):
+        if not link.startswith("http"):
+            assert (ROOT / link).exists(), link

@@ -7,7 +7,7 @@ cannot fail these checks. The derivatives the learner computes come from
 """
 import numpy as np
 
-from grader import assert_close, check, gradcheck
+from grader import assert_close, check, gradcheck, tr
 
 TOL = 1e-5
 
@@ -38,11 +38,11 @@ def test_chain_2(ex):
     got, want = ex.both(lambda m, x: m.chain_deriv_2([square, sigmoid], x), x)
     assert_close(got, want, "chain_deriv_2([square, sigmoid], x)", rtol=1e-6, at={"x": x},
                  suspects={
-                     "sigmoid'(x) * square'(x): f2' taken at x instead of at f1(x)":
+                     tr("sigmoid'(x) * square'(x): f2' taken at x instead of at f1(x)"):
                          d_sigmoid(x) * 2 * x,
-                     "the chain in the wrong order, f1'(f2(x)) * f2'(x)":
+                     tr("the chain in the wrong order, f1'(f2(x)) * f2'(x)"):
                          2 * sigmoid(x) * d_sigmoid(x),
-                     "f1'(x) alone: the f2' factor is missing": 2 * x,
+                     tr("f1'(x) alone: the f2' factor is missing"): 2 * x,
                  })
 
 
@@ -73,11 +73,11 @@ def test_chain_3(ex):
     u = square(x)
     assert_close(got, want, "chain_deriv_3([square, sigmoid, sin], x)", rtol=1e-6,
                  at={"x": x}, suspects={
-                     "every derivative taken at x instead of at its own function's input":
+                     tr("every derivative taken at x instead of at its own function's input"):
                          2 * x * d_sigmoid(x) * np.cos(x),
-                     "the chain in the wrong order, f1 applied last":
+                     tr("the chain in the wrong order, f1 applied last"):
                          np.cos(x) * d_sigmoid(np.sin(x)) * 2 * sigmoid(np.sin(x)),
-                     "f3' taken at f1(x) instead of at f2(f1(x))":
+                     tr("f3' taken at f1(x) instead of at f2(f1(x))"):
                          2 * x * d_sigmoid(u) * np.cos(u),
                  })
 

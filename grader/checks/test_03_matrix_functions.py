@@ -7,7 +7,7 @@ numerical check allows 1e-5 instead of the usual 1e-6.
 """
 import numpy as np
 
-from grader import assert_close, check, gradcheck
+from grader import assert_close, check, gradcheck, tr
 
 
 def sigmoid(x):
@@ -29,7 +29,7 @@ def matrices(rng, n, k, m):
 def test_matmul_forward(ex):
     X, W = matrices(ex.rng, 4, 3, 2)
     got, want = ex.both(lambda m, X, W: m.matmul_forward(X, W), X, W)
-    assert_close(got, want, "matmul_forward(X, W) with X (4, 3), W (3, 2)")
+    assert_close(got, want, tr("matmul_forward(X, W) with X (4, 3), W (3, 2)"))
 
 
 @check("matmul_backward_first is the gradient of sum(X @ W) for any shapes", points=2,
@@ -38,9 +38,9 @@ def test_matmul_forward(ex):
 def test_matmul_backward(ex):
     X, W = matrices(ex.rng, 4, 3, 2)
     got, want = ex.both(lambda m, X, W: m.matmul_backward_first(X, W), X, W)
-    assert_close(got, want, "matmul_backward_first(X, W) with X (4, 3), W (3, 2)",
-                 suspects={"W.T, the book's answer: the gradient only when X has one row "
-                           "and W one column": W.T})
+    assert_close(got, want, tr("matmul_backward_first(X, W) with X (4, 3), W (3, 2)"),
+                 suspects={tr("W.T, the book's answer: the gradient only when X has one row "
+                              "and W one column"): W.T})
 
 
 @check("matmul_backward_first agrees with a numerical gradient", points=1,
@@ -67,8 +67,8 @@ def test_forward_sum(ex):
     got, want = ex.both(lambda m, X, W: m.matrix_function_forward_sum(X, W, sigmoid), X, W)
     N = X @ W
     assert_close(got, want, "matrix_function_forward_sum(X, W, sigmoid)", suspects={
-        "sigma(sum(X @ W)): sigma is applied after the sum instead of before": sigmoid(N.sum()),
-        "sum(X @ W): sigma is never applied": N.sum(),
+        tr("sigma(sum(X @ W)): sigma is applied after the sum instead of before"): sigmoid(N.sum()),
+        tr("sum(X @ W): sigma is never applied"): N.sum(),
     })
 
 
@@ -81,9 +81,9 @@ def test_backward_sum(ex):
     got, want = ex.both(lambda m, X, W: m.matrix_function_backward_sum_1(X, W, sigmoid), X, W)
     assert_close(got, want, "matrix_function_backward_sum_1(X, W, sigmoid), W (3, 3)",
                  rtol=1e-6, suspects={
-                     "sigma'(N) @ W: W where W.T belongs": d_sigmoid(N) @ W,
-                     "ones @ W.T: the sigma' factor is dropped": np.ones_like(N) @ W.T,
-                     "sigma(N) @ W.T: sigma where sigma' belongs": sigmoid(N) @ W.T,
+                     tr("sigma'(N) @ W: W where W.T belongs"): d_sigmoid(N) @ W,
+                     tr("ones @ W.T: the sigma' factor is dropped"): np.ones_like(N) @ W.T,
+                     tr("sigma(N) @ W.T: sigma where sigma' belongs"): sigmoid(N) @ W.T,
                  })
 
 

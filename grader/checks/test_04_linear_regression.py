@@ -8,7 +8,7 @@ data with the learner's two functions, and on the reference from the same start.
 """
 import numpy as np
 
-from grader import assert_close, check, fail, gradcheck
+from grader import assert_close, check, fail, gradcheck, tr
 from grader.data import diabetes_split
 
 N, K = 7, 3
@@ -57,16 +57,16 @@ def test_forward_loss(ex):
     got, want = ex.both(loss_probe, X, y, weights)
     W, B = weights["W"], weights["B"]
     err = y - (X @ W + B)
-    assert_close(got, want, "the loss from forward_linear_regression, n = 7",
+    assert_close(got, want, tr("the loss from forward_linear_regression, n = 7"),
                  suspects={
-                     "the sum of the squared errors instead of their mean": np.sum(err**2),
-                     "the root of the mean squared error (RMSE); the loss is the MSE itself":
+                     tr("the sum of the squared errors instead of their mean"): np.sum(err**2),
+                     tr("the root of the mean squared error (RMSE); the loss is the MSE itself"):
                          np.sqrt(np.mean(err**2)),
-                     "the mean absolute error; the loss squares the errors":
+                     tr("the mean absolute error; the loss squares the errors"):
                          np.mean(np.abs(err)),
-                     "the MSE of X @ W without B: the bias is never added":
+                     tr("the MSE of X @ W without B: the bias is never added"):
                          np.mean((y - X @ W) ** 2),
-                     "the mean of the errors, not squared": np.mean(err),
+                     tr("the mean of the errors, not squared"): np.mean(err),
                  })
 
 
@@ -78,11 +78,11 @@ def test_forward_info(ex):
     got, want = ex.both(info_probe, X, y, weights)
     W, B = weights["W"], weights["B"]
     assert_close(got["N"], want["N"], "forward_info['N'] (X @ W)", suspects={
-        "X @ W + B: that is P; N is the product before the bias": X @ W + B,
+        tr("X @ W + B: that is P; N is the product before the bias"): X @ W + B,
     })
     assert_close(got["P"], want["P"], "forward_info['P'] (N + B)", suspects={
-        "N = X @ W: B is never added": X @ W,
-        "N - B: the bias is subtracted": X @ W - B,
+        tr("N = X @ W: B is never added"): X @ W,
+        tr("N - B: the bias is subtracted"): X @ W - B,
     })
 
 
@@ -96,14 +96,15 @@ def test_gradient_W(ex):
     e = y - info["P"]
     n = X.shape[0]
     assert_close(got["W"], want["W"], "loss_gradients(...)['W'], X (7, 3)", suspects={
-        "X.T @ (-2 (y - P)): the gradient of the sum, n times too big (the book's bug): "
-        "divide by n": X.T @ (-2 * e),
-        "X.T @ (-(y - P) / n): the factor 2 from the square is dropped": X.T @ (-e / n),
-        "X.T @ (2 (y - P) / n): the sign is flipped; dL/dP = -2 (y - P) / n": X.T @ (2 * e / n),
-        "X.T @ (-(y - P)): no factor 2 and no 1/n": X.T @ -e,
-        "dL/dP.T @ X: the right numbers as a row (1, k); W's gradient is X.T @ dL/dP, a "
-        "column (k, 1)": (-2 * e / n).T @ X,
-        "the gradient with y - N instead of y - P: B is left out of the error":
+        tr("X.T @ (-2 (y - P)): the gradient of the sum, n times too big (the book's bug): "
+           "divide by n"): X.T @ (-2 * e),
+        tr("X.T @ (-(y - P) / n): the factor 2 from the square is dropped"): X.T @ (-e / n),
+        tr("X.T @ (2 (y - P) / n): the sign is flipped; dL/dP = -2 (y - P) / n"):
+            X.T @ (2 * e / n),
+        tr("X.T @ (-(y - P)): no factor 2 and no 1/n"): X.T @ -e,
+        tr("dL/dP.T @ X: the right numbers as a row (1, k); W's gradient is X.T @ dL/dP, a "
+           "column (k, 1)"): (-2 * e / n).T @ X,
+        tr("the gradient with y - N instead of y - P: B is left out of the error"):
             X.T @ (-2 * (y - info["N"]) / n),
     })
 
@@ -118,19 +119,20 @@ def test_gradient_B(ex):
     got, want = ex.both(gradients_probe, info, weights)
     dP = -2 * (y - info["P"]) / X.shape[0]
     assert_close(got["B"], want["B"], "loss_gradients(...)['B']", suspects={
-        "dL/dP itself, one value per observation (n, 1): B is added to every row, so sum "
-        "over the batch": dP,
-        "a plain number: the sum is right, but keep B's shape (1, 1) with keepdims=True":
+        tr("dL/dP itself, one value per observation (n, 1): B is added to every row, so sum "
+           "over the batch"): dP,
+        tr("a plain number: the sum is right, but keep B's shape (1, 1) with keepdims=True"):
             np.sum(dP),
-        "a 1-D array of shape (1,): sum with axis=0 and keepdims=True to keep B's shape (1, 1)":
+        tr("a 1-D array of shape (1,): sum with axis=0 and keepdims=True to keep B's shape "
+           "(1, 1)"):
             np.sum(dP, axis=0),
-        "the sum of -2 (y - P), n times too big (the book's bug): divide by n":
+        tr("the sum of -2 (y - P), n times too big (the book's bug): divide by n"):
             np.sum(dP, axis=0, keepdims=True) * X.shape[0],
-        "the sum of -(y - P) / n: the factor 2 from the square is dropped":
+        tr("the sum of -(y - P) / n: the factor 2 from the square is dropped"):
             np.sum(dP, axis=0, keepdims=True) / 2,
-        "the sum of 2 (y - P) / n: the sign is flipped; dL/dP = -2 (y - P) / n":
+        tr("the sum of 2 (y - P) / n: the sign is flipped; dL/dP = -2 (y - P) / n"):
             -np.sum(dP, axis=0, keepdims=True),
-        "the mean of dL/dP over the batch: dL/dP already has the 1/n, so sum it":
+        tr("the mean of dL/dP over the batch: dL/dP already has the 1/n, so sum it"):
             np.mean(dP, axis=0, keepdims=True),
     })
 
@@ -193,28 +195,34 @@ def test_training(ex):
     shapes = {key: tuple(int(s) for s in got[f"shape.{key}"]) for key in ("W", "B")}
     for key, shape in (("W", (k, 1)), ("B", (1, 1))):
         if shapes[key] != shape:
-            fail(f"training on the diabetes data stopped at step {done + 1}: "
-                 f"loss_gradients returned a gradient for {key} of shape {shapes[key]}; "
-                 f"it must have {key}'s shape {shape}")
+            fail(tr("training on the diabetes data stopped at step {step}: "
+                    "loss_gradients returned a gradient for {key} of shape {got}; "
+                    "it must have {key}'s shape {shape}").format(
+                        step=done + 1, key=key, got=shapes[key], shape=shape))
     first, last = mse(X, y, W0, B0), mse(X, y, got["W"], got["B"])
     if not last < first:  # also when last is NaN
-        fail(f"gradient descent went uphill on the diabetes data: with learning rate {LR} the "
-             f"training loss went from {first:.6g} to {last:.6g} in {done} steps. A gradient "
-             "many times too large (no 1/n?) makes every step overshoot, and one of the wrong "
-             "sign climbs; the gradient checks say which gradient is off.")
+        fail(tr("gradient descent went uphill on the diabetes data: with learning rate {lr} the "
+                "training loss went from {first:.6g} to {last:.6g} in {done} steps. A gradient "
+                "many times too large (no 1/n?) makes every step overshoot, and one of the wrong "
+                "sign climbs; the gradient checks say which gradient is off.").format(
+                    lr=LR, first=first, last=last, done=done))
     A = np.hstack([X, np.ones((X.shape[0], 1))])
     coef = np.linalg.lstsq(A, y, rcond=None)[0]
     mae_lstsq = np.mean(np.abs(y_test - (X_test @ coef[:-1] + coef[-1])))
     mae_mean = np.mean(np.abs(y_test - y.mean()))
     mae = np.mean(np.abs(y_test - (X_test @ got["W"] + got["B"])))
     if not mae <= MAE_SLACK * mae_lstsq:
-        fail(f"after {STEPS} steps of gradient descent (learning rate {LR}) your model's mean "
-             f"absolute error on the test patients is {mae:.4g}. Least squares "
-             f"(np.linalg.lstsq) reaches {mae_lstsq:.4g} and always predicting the training "
-             f"mean {mae_mean:.4g}; the model must reach at most {MAE_SLACK * mae_lstsq:.4g}. "
-             f"The training loss went from {first:.6g} to {last:.6g}.")
+        fail(tr("after {steps} steps of gradient descent (learning rate {lr}) your model's mean "
+                "absolute error on the test patients is {mae:.4g}. Least squares "
+                "(np.linalg.lstsq) reaches {mae_lstsq:.4g} and always predicting the training "
+                "mean {mae_mean:.4g}; the model must reach at most {limit:.4g}. "
+                "The training loss went from {first:.6g} to {last:.6g}.").format(
+                    steps=STEPS, lr=LR, mae=mae, mae_lstsq=mae_lstsq, mae_mean=mae_mean,
+                    limit=MAE_SLACK * mae_lstsq, first=first, last=last))
     W_half, B_half = descend(X, y, W0, B0, LR, STEPS, scale=0.5)
-    half = "the weights that half the gradient reaches: the factor 2 is dropped"
+    half = tr("the weights that half the gradient reaches: the factor 2 is dropped")
     for key, half_value in (("W", W_half), ("B", B_half)):
-        assert_close(got[key], want[key], f"{key} after {STEPS} steps of gradient descent on "
-                     "the diabetes data", rtol=1e-6, atol=1e-6, suspects={half: half_value})
+        what = tr("{key} after {steps} steps of gradient descent on the diabetes data").format(
+            key=key, steps=STEPS)
+        assert_close(got[key], want[key], what, rtol=1e-6, atol=1e-6,
+                     suspects={half: half_value})

@@ -9,7 +9,7 @@ the module's init_weights.
 """
 import numpy as np
 
-from grader import CheckFailed, assert_close, check, fail, gradcheck
+from grader import N_, CheckFailed, assert_close, check, fail, gradcheck, tr
 from grader.data import diabetes_split
 
 N, K, H = 6, 4, 5
@@ -84,13 +84,13 @@ def factor_suspects(info, weights, key):
     n = info["X"].shape[0]
     dP = -2 * (info["y"] - info["P"]) / n
     return {
-        "the gradient with no 1/n, n times too big (the book's bug): the loss is a mean":
+        tr("the gradient with no 1/n, n times too big (the book's bug): the loss is a mean"):
             backward(info, weights, dP * n)[key],
-        "the gradient with the factor 2 from the square dropped":
+        tr("the gradient with the factor 2 from the square dropped"):
             backward(info, weights, dP / 2)[key],
-        "the book's gradient, from dL/dP = -(y - P): no factor 2 and no 1/n":
+        tr("the book's gradient, from dL/dP = -(y - P): no factor 2 and no 1/n"):
             backward(info, weights, dP * n / 2)[key],
-        "the gradient with the sign flipped: dL/dP = -2 (y - P) / n":
+        tr("the gradient with the sign flipped: dL/dP = -2 (y - P) / n"):
             backward(info, weights, -dP)[key],
     }
 
@@ -99,13 +99,13 @@ def sigma_suspects(info, weights, key):
     """Gradients that go back through the sigmoid with the wrong sigma'(N1)."""
     M1, N1, O1 = info["M1"], info["N1"], info["O1"]
     wrong = {
-        "sigma' taken at M1: B1 left out; the sigmoid's input is N1 = M1 + B1":
+        tr("sigma' taken at M1: B1 left out; the sigmoid's input is N1 = M1 + B1"):
             sigmoid(M1) * (1 - sigmoid(M1)),
-        "N1 * (1 - N1): s (1 - s) with N1 for s; s is sigmoid(N1)": N1 * (1 - N1),
-        "sigma' of O1: the sigmoid applied twice; sigma'(N1) is O1 * (1 - O1)":
+        tr("N1 * (1 - N1): s (1 - s) with N1 for s; s is sigmoid(N1)"): N1 * (1 - N1),
+        tr("sigma' of O1: the sigmoid applied twice; sigma'(N1) is O1 * (1 - O1)"):
             sigmoid(O1) * (1 - sigmoid(O1)),
-        "sigmoid(N1) where its derivative belongs": O1,
-        "no sigma' factor: dL/dO1 passed on as if the sigmoid were not there":
+        tr("sigmoid(N1) where its derivative belongs"): O1,
+        tr("no sigma' factor: dL/dO1 passed on as if the sigmoid were not there"):
             np.ones_like(O1),
     }
     return {what: backward(info, weights, dO1_dN1=d)[key] for what, d in wrong.items()}
@@ -120,14 +120,14 @@ def test_forward_loss(ex):
     info = forward(X, y, weights)
     W1, B1, W2, B2 = (weights[key] for key in NAMES)
     err = y - info["P"]
-    assert_close(got, want, "the loss from forward_loss, n = 6", suspects={
-        "the sum of the squared errors instead of their mean": np.sum(err**2),
-        "the root of the mean squared error (RMSE); the loss is the MSE itself":
+    assert_close(got, want, tr("the loss from forward_loss, n = 6"), suspects={
+        tr("the sum of the squared errors instead of their mean"): np.sum(err**2),
+        tr("the root of the mean squared error (RMSE); the loss is the MSE itself"):
             np.sqrt(np.mean(err**2)),
-        "the loss of a network without the sigmoid: O1 must be sigmoid(N1)":
+        tr("the loss of a network without the sigmoid: O1 must be sigmoid(N1)"):
             np.mean((y - ((X @ W1 + B1) @ W2 + B2)) ** 2),
-        "the loss of a network without B1": np.mean((y - (sigmoid(X @ W1) @ W2 + B2)) ** 2),
-        "the loss of a network without B2": np.mean((y - info["M2"]) ** 2),
+        tr("the loss of a network without B1"): np.mean((y - (sigmoid(X @ W1) @ W2 + B2)) ** 2),
+        tr("the loss of a network without B2"): np.mean((y - info["M2"]) ** 2),
     })
 
 
@@ -140,14 +140,14 @@ def test_forward_info(ex):
     info = forward(X, y, weights)
     M1, N1, O1, M2 = (info[key] for key in ("M1", "N1", "O1", "M2"))
     suspects = {
-        "M1": {"X @ W1 + B1: that is N1; M1 is the product before the bias": N1},
-        "N1": {"M1 = X @ W1: B1 is never added": M1},
-        "O1": {"N1 itself: the sigmoid is never applied": N1,
-               "sigmoid(M1): the sigmoid of the product, before B1 is added": sigmoid(M1)},
-        "M2": {"N1 @ W2: the sigmoid is skipped, N1 where O1 belongs": N1 @ weights["W2"],
-               "O1 @ W2 + B2: that is P; M2 is the product before the bias":
+        "M1": {tr("X @ W1 + B1: that is N1; M1 is the product before the bias"): N1},
+        "N1": {tr("M1 = X @ W1: B1 is never added"): M1},
+        "O1": {tr("N1 itself: the sigmoid is never applied"): N1,
+               tr("sigmoid(M1): the sigmoid of the product, before B1 is added"): sigmoid(M1)},
+        "M2": {tr("N1 @ W2: the sigmoid is skipped, N1 where O1 belongs"): N1 @ weights["W2"],
+               tr("O1 @ W2 + B2: that is P; M2 is the product before the bias"):
                    M2 + weights["B2"]},
-        "P": {"M2 = O1 @ W2: B2 is never added": M2},
+        "P": {tr("M2 = O1 @ W2: B2 is never added"): M2},
     }
     at = {"M1": {}, "N1": {"M1": M1}, "O1": {"N1": N1}, "M2": {}, "P": {"M2": M2}}
     for key in ("M1", "N1", "O1", "M2", "P"):
@@ -164,20 +164,20 @@ def test_gradients_layer_2(ex):
     dP = right["dP"]
     assert_close(got["W2"], want["W2"], "loss_gradients(...)['W2'], h = 5", suspects={
         **factor_suspects(info, weights, "W2"),
-        "dL/dP.T @ O1: the right numbers as a row (1, h); W2's gradient is O1.T @ dL/dP, "
-        "a column (h, 1)": dP.T @ info["O1"],
-        "N1.T @ dL/dP: N1 where O1 belongs; W2 multiplies the sigmoid's output":
+        tr("dL/dP.T @ O1: the right numbers as a row (1, h); W2's gradient is O1.T @ dL/dP, "
+           "a column (h, 1)"): dP.T @ info["O1"],
+        tr("N1.T @ dL/dP: N1 where O1 belongs; W2 multiplies the sigmoid's output"):
             info["N1"].T @ dP,
     })
     assert_close(got["B2"], want["B2"], "loss_gradients(...)['B2']", suspects={
         **factor_suspects(info, weights, "B2"),
-        "dL/dP itself, one value per observation (n, 1): B2 is added to every row, so sum "
-        "over the batch": dP,
-        "a plain number: the sum is right, but keep B2's shape (1, 1) with keepdims=True":
+        tr("dL/dP itself, one value per observation (n, 1): B2 is added to every row, so sum "
+           "over the batch"): dP,
+        tr("a plain number: the sum is right, but keep B2's shape (1, 1) with keepdims=True"):
             np.sum(dP),
-        "a 1-D array of shape (1,): sum with keepdims=True to keep B2's shape (1, 1)":
+        tr("a 1-D array of shape (1,): sum with keepdims=True to keep B2's shape (1, 1)"):
             np.sum(dP, axis=0),
-        "the mean of dL/dP over the batch: dL/dP already has the 1/n, so sum it":
+        tr("the mean of dL/dP over the batch: dL/dP already has the 1/n, so sum it"):
             np.mean(dP, axis=0, keepdims=True),
     })
 
@@ -192,14 +192,14 @@ def test_gradient_W1(ex):
                  suspects={
                      **factor_suspects(info, weights, "W1"),
                      **sigma_suspects(info, weights, "W1"),
-                     "dL/dN1.T @ X: transposed; W1's gradient is X.T @ dL/dN1, shape (k, h)":
+                     tr("dL/dN1.T @ X: transposed; W1's gradient is X.T @ dL/dN1, shape (k, h)"):
                          right["dN1"].T @ info["X"],
                  })
 
 
-B1_NOTE = ("B1 holds one bias per hidden neuron, shape (1, h), and so does its gradient: sum "
-           "dL/dN1 over the batch only, np.sum(dL_dN1, axis=0, keepdims=True). The book's code "
-           "loses this shape too (issue #8 of its repository, DLFS_code).")
+B1_NOTE = N_("B1 holds one bias per hidden neuron, shape (1, h), and so does its gradient: sum "
+             "dL/dN1 over the batch only, np.sum(dL_dN1, axis=0, keepdims=True). The book's code "
+             "loses this shape too (issue #8 of its repository, DLFS_code).")
 
 
 @check("loss_gradients: B1's gradient keeps B1's shape (1, h)", points=2,
@@ -211,23 +211,23 @@ def test_gradient_B1(ex):
     dN1 = backward(info, weights)["dN1"]
     try:
         assert_close(got["B1"], want["B1"], "loss_gradients(...)['B1'], h = 5", suspects={
-            "np.sum(dL_dN1) with no axis: every element collapsed into one number, as in "
-            "the book's code": np.sum(dN1),
-            "np.sum(dL_dN1, axis=0) without keepdims=True: a 1-D array (h,)":
+            tr("np.sum(dL_dN1) with no axis: every element collapsed into one number, as in "
+               "the book's code"): np.sum(dN1),
+            tr("np.sum(dL_dN1, axis=0) without keepdims=True: a 1-D array (h,)"):
                 np.sum(dN1, axis=0),
-            "a sum over axis 1, the hidden neurons: one number per observation instead of one "
-            "per neuron": np.sum(dN1, axis=1, keepdims=True),
-            "a sum over axis 1, the hidden neurons, without keepdims: one number per "
-            "observation instead of one per neuron": np.sum(dN1, axis=1),
-            "dL/dN1 itself, not summed over the batch: one row per observation": dN1,
-            "the mean of dL/dN1 over the batch: dL/dP already has the 1/n, so sum it":
+            tr("a sum over axis 1, the hidden neurons: one number per observation instead of one "
+               "per neuron"): np.sum(dN1, axis=1, keepdims=True),
+            tr("a sum over axis 1, the hidden neurons, without keepdims: one number per "
+               "observation instead of one per neuron"): np.sum(dN1, axis=1),
+            tr("dL/dN1 itself, not summed over the batch: one row per observation"): dN1,
+            tr("the mean of dL/dN1 over the batch: dL/dP already has the 1/n, so sum it"):
                 np.mean(dN1, axis=0, keepdims=True),
             **factor_suspects(info, weights, "B1"),
             **sigma_suspects(info, weights, "B1"),
         })
     except CheckFailed as exc:
         if np.shape(got["B1"]) != np.shape(want["B1"]):
-            fail(f"{exc.message}\n{B1_NOTE}")
+            fail(f"{exc.message}\n{tr(B1_NOTE)}")
         raise
 
 
@@ -288,16 +288,17 @@ def test_training(ex):
     for key in NAMES:
         shape = tuple(int(s) for s in got[f"shape.{key}"])
         if shape != start[key].shape:
-            fail(f"training on the diabetes data stopped at step {done + 1}: loss_gradients "
-                 f"returned a gradient for {key} of shape {shape}; it must have {key}'s shape "
-                 f"{start[key].shape}")
+            fail(tr("training on the diabetes data stopped at step {step}: loss_gradients "
+                    "returned a gradient for {key} of shape {got}; it must have {key}'s shape "
+                    "{shape}").format(step=done + 1, key=key, got=shape, shape=start[key].shape))
     trained = {key: got[key] for key in NAMES}
     first, last = mse(X, y, **start), mse(X, y, **trained)
     if not last < first:  # also when last is NaN
-        fail(f"gradient descent went uphill on the diabetes data: with learning rate {LR} the "
-             f"training loss went from {first:.6g} to {last:.6g} in {done} steps. A gradient "
-             "many times too large (no 1/n?) makes every step overshoot, and one of the wrong "
-             "sign climbs; the gradient checks say which gradient is off.")
+        fail(tr("gradient descent went uphill on the diabetes data: with learning rate {lr} the "
+                "training loss went from {first:.6g} to {last:.6g} in {done} steps. A gradient "
+                "many times too large (no 1/n?) makes every step overshoot, and one of the wrong "
+                "sign climbs; the gradient checks say which gradient is off.").format(
+                    lr=LR, first=first, last=last, done=done))
     A = np.hstack([X, np.ones((X.shape[0], 1))])
     coef = np.linalg.lstsq(A, y, rcond=None)[0]
     mae_lstsq = np.mean(np.abs(y_test - (X_test @ coef[:-1] + coef[-1])))
@@ -305,14 +306,17 @@ def test_training(ex):
     P = forward(X_test, y_test, trained)["P"]
     mae = np.mean(np.abs(y_test - P))
     if not mae <= MAE_SLACK * mae_lstsq:
-        fail(f"after {STEPS} steps of gradient descent (learning rate {LR}) your network's mean "
-             f"absolute error on the test patients is {mae:.4g}. A linear model fitted by least "
-             f"squares reaches {mae_lstsq:.4g} and always predicting the training mean "
-             f"{mae_mean:.4g}; the network must reach at most {MAE_SLACK * mae_lstsq:.4g}. The "
-             f"training loss went from {first:.6g} to {last:.6g}.")
+        fail(tr("after {steps} steps of gradient descent (learning rate {lr}) your network's "
+                "mean absolute error on the test patients is {mae:.4g}. A linear model fitted by "
+                "least squares reaches {mae_lstsq:.4g} and always predicting the training mean "
+                "{mae_mean:.4g}; the network must reach at most {limit:.4g}. The training loss "
+                "went from {first:.6g} to {last:.6g}.").format(
+                    steps=STEPS, lr=LR, mae=mae, mae_lstsq=mae_lstsq, mae_mean=mae_mean,
+                    limit=MAE_SLACK * mae_lstsq, first=first, last=last))
     half = descend(X, y, start, LR, STEPS, scale=0.5)
+    halved = tr("the weights that half the gradient reaches: the factor 2 is dropped")
     for key in NAMES:
-        assert_close(got[key], want[key], f"{key} after {STEPS} steps of gradient descent on "
-                     "the diabetes data", rtol=1e-6, atol=1e-6, suspects={
-                         "the weights that half the gradient reaches: the factor 2 is dropped":
-                             half[key]})
+        what = tr("{key} after {steps} steps of gradient descent on the diabetes data").format(
+            key=key, steps=STEPS)
+        assert_close(got[key], want[key], what, rtol=1e-6, atol=1e-6,
+                     suspects={halved: half[key]})

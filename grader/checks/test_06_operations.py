@@ -13,7 +13,7 @@ from W.T apart; output gradients are random normal.
 """
 import numpy as np
 
-from grader import assert_close, check, fail, gradcheck
+from grader import N_, assert_close, check, fail, gradcheck, tr
 
 BATCH, N_IN, N_OUT = 5, 3, 2
 
@@ -143,27 +143,27 @@ def test_operation_forward(ex):
 
     got = ex.learner(probe, x1, x2)
     if not got["input_first"]:
-        fail("forward called self._output() before storing self.input_: _output computes the "
-             "output from self.input_, so store input_ first (self.input_ = input_)")
-    what = "forward(x) of an operation whose _output is self.input_ ** 2"
+        fail(tr("forward called self._output() before storing self.input_: _output computes "
+                "the output from self.input_, so store input_ first (self.input_ = input_)"))
+    what = tr("forward(x) of an operation whose _output is self.input_ ** 2")
     assert_close(got["first"], x1**2, what, at={"x": x1}, suspects={
-        "x itself: forward must return what self._output() computes": x1,
+        tr("x itself: forward must return what self._output() computes"): x1,
     })
-    assert_close(got["second"], x2**2, "a second forward(x2) on the same operation",
+    assert_close(got["second"], x2**2, tr("a second forward(x2) on the same operation"),
                  at={"x2": x2}, suspects={
-                     "the first call's output: forward must compute the output anew on every "
-                     "call": x1**2,
+                     tr("the first call's output: forward must compute the output anew on "
+                        "every call"): x1**2,
                  })
     if not got["has_input_"]:
-        fail("after forward, the operation has no self.input_: store the input there "
-             "(self.input_ = input_); backward needs it")
-    assert_close(got["input_"], x2, "self.input_ after forward(x2)",
-                 suspects={"the first call's input: store each call's input": x1})
+        fail(tr("after forward, the operation has no self.input_: store the input there "
+                "(self.input_ = input_); backward needs it"))
+    assert_close(got["input_"], x2, tr("self.input_ after forward(x2)"),
+                 suspects={tr("the first call's input: store each call's input"): x1})
     if not got["has_output"]:
-        fail("after forward, the operation has no self.output: store the result there "
-             "(self.output = self._output()); backward checks output_grad against it")
-    assert_close(got["output"], x2**2, "self.output after forward(x2)",
-                 suspects={"the first call's output: store each call's output": x1**2})
+        fail(tr("after forward, the operation has no self.output: store the result there "
+                "(self.output = self._output()); backward checks output_grad against it"))
+    assert_close(got["output"], x2**2, tr("self.output after forward(x2)"),
+                 suspects={tr("the first call's output: store each call's output"): x1**2})
 
 
 @check("Operation.backward returns _input_grad(output_grad) and stores it as input_grad",
@@ -183,16 +183,18 @@ def test_operation_backward(ex):
     got = ex.learner(probe, x, og)
     want = 2 * x * og
     suspects = {
-        "output_grad itself: backward must return self._input_grad(output_grad)": og,
-        "self.output: backward must return self._input_grad(output_grad)": x**2,
+        tr("output_grad itself: backward must return self._input_grad(output_grad)"): og,
+        tr("self.output: backward must return self._input_grad(output_grad)"): x**2,
     }
     assert_close(got["returned"], want,
-                 "backward(output_grad) of an operation whose _input_grad is "
-                 "2 * input_ * output_grad", at={"x": x, "output_grad": og}, suspects=suspects)
+                 tr("backward(output_grad) of an operation whose _input_grad is "
+                    "2 * input_ * output_grad"), at={"x": x, "output_grad": og},
+                 suspects=suspects)
     if not got["has_input_grad"]:
-        fail("after backward, the operation has no self.input_grad: store the gradient there "
-             "(self.input_grad = self._input_grad(output_grad)) before returning it")
-    assert_close(got["input_grad"], want, "self.input_grad after backward", suspects=suspects)
+        fail(tr("after backward, the operation has no self.input_grad: store the gradient "
+                "there (self.input_grad = self._input_grad(output_grad)) before returning it"))
+    assert_close(got["input_grad"], want, tr("self.input_grad after backward"),
+                 suspects=suspects)
 
 
 def _wrong_output_grads(rng):
@@ -204,24 +206,27 @@ def _wrong_output_grads(rng):
 
 
 _WRONG = {
-    "input_shape": "the input's shape, not the output's",
-    "transposed": "the output's shape transposed",
-    "extra_row": "one row more than the output",
+    "input_shape": N_("the input's shape, not the output's"),
+    "transposed": N_("the output's shape transposed"),
+    "extra_row": N_("one row more than the output"),
 }
 
 
 def _judge_rejects(got, wrong, cls):
     if not got["accepts_right_shape"]:
-        fail(f"{cls}.backward raised AssertionError for an output_grad of the output's shape "
-             f"{(BATCH, N_OUT)} (the input has shape {(BATCH, N_IN)}): compare output_grad's "
-             "shape with self.output's, not self.input_'s "
-             "(assert_same_shape(self.output, output_grad)).")
+        fail(tr("{cls}.backward raised AssertionError for an output_grad of the output's "
+                "shape {output_shape} (the input has shape {input_shape}): compare "
+                "output_grad's shape with self.output's, not self.input_'s "
+                "(assert_same_shape(self.output, output_grad)).").format(
+                    cls=cls, output_shape=(BATCH, N_OUT), input_shape=(BATCH, N_IN)))
     for name, description in _WRONG.items():
         if not got[name]:
-            fail(f"{cls}.backward accepted an output_grad of shape {wrong[name].shape} "
-                 f"({description}) for an output of shape {(BATCH, N_OUT)}: it must raise. "
-                 "Compare output_grad's shape with self.output's before computing anything "
-                 "(assert_same_shape(self.output, output_grad)).")
+            fail(tr("{cls}.backward accepted an output_grad of shape {shape} ({description}) "
+                    "for an output of shape {output_shape}: it must raise. Compare "
+                    "output_grad's shape with self.output's before computing anything "
+                    "(assert_same_shape(self.output, output_grad)).").format(
+                        cls=cls, shape=wrong[name].shape, description=tr(description),
+                        output_shape=(BATCH, N_OUT)))
 
 
 def _rejects_probe(m, x, M, og, wrong, with_param):
@@ -268,22 +273,24 @@ def test_param_operation_backward(ex):
     input_grad = og * P
     param_grad = np.sum(og * x, axis=0, keepdims=True)
     suspects = {
-        "output_grad itself: input_grad is self._input_grad(output_grad)": og,
-        "param_grad: backward returns input_grad": param_grad,
+        tr("output_grad itself: input_grad is self._input_grad(output_grad)"): og,
+        tr("param_grad: backward returns input_grad"): param_grad,
     }
-    what = "backward(output_grad) of an operation whose output is input_ * param"
+    what = tr("backward(output_grad) of an operation whose output is input_ * param")
     assert_close(got["returned"], input_grad, what, suspects=suspects)
     if not got["has_input_grad"]:
-        fail("after backward, the operation has no self.input_grad: store "
-             "self.input_grad = self._input_grad(output_grad)")
-    assert_close(got["input_grad"], input_grad, "self.input_grad after backward",
+        fail(tr("after backward, the operation has no self.input_grad: store "
+                "self.input_grad = self._input_grad(output_grad)"))
+    assert_close(got["input_grad"], input_grad, tr("self.input_grad after backward"),
                  suspects=suspects)
     if not got["has_param_grad"]:
-        fail("ParamOperation.backward did not store self.param_grad: set "
-             "self.param_grad = self._param_grad(output_grad); the optimizer reads it")
-    assert_close(got["param_grad"], param_grad, "self.param_grad after backward", suspects={
-        "input_grad: self._input_grad where self._param_grad belongs": input_grad,
-    })
+        fail(tr("ParamOperation.backward did not store self.param_grad: set "
+                "self.param_grad = self._param_grad(output_grad); the optimizer reads it"))
+    assert_close(got["param_grad"], param_grad, tr("self.param_grad after backward"),
+                 suspects={
+                     tr("input_grad: self._input_grad where self._param_grad belongs"):
+                         input_grad,
+                 })
 
 
 @check("ParamOperation.backward rejects an output_grad whose shape differs from the output's",
@@ -319,14 +326,16 @@ def test_backward_checks_gradient_shapes(ex):
 
     got = ex.learner(probe, x, M, og)
     for key, cls, grad, of, shape in [
-        ("Operation_input", "Operation", "an input_grad", "input_", x.shape),
-        ("ParamOperation_input", "ParamOperation", "an input_grad", "input_", x.shape),
-        ("ParamOperation_param", "ParamOperation", "a param_grad", "param", M.shape),
+        ("Operation_input", "Operation", N_("an input_grad"), "input_", x.shape),
+        ("ParamOperation_input", "ParamOperation", N_("an input_grad"), "input_", x.shape),
+        ("ParamOperation_param", "ParamOperation", N_("a param_grad"), "param", M.shape),
     ]:
         if not got[key]:
-            fail(f"{cls}.backward accepted {grad} of shape {shape[::-1]} for self.{of} of "
-                 f"shape {shape}: it must raise. Check the gradient after computing it "
-                 f"(assert_same_shape(self.{of}, self.{grad.split()[1]})).")
+            fail(tr("{cls}.backward accepted {grad} of shape {wrong_shape} for self.{of} of "
+                    "shape {shape}: it must raise. Check the gradient after computing it "
+                    "(assert_same_shape(self.{of}, self.{attribute})).").format(
+                        cls=cls, grad=tr(grad), wrong_shape=shape[::-1], of=of, shape=shape,
+                        attribute=grad.split()[1]))
 
 
 # --------------------------------------------------------------------------- WeightMultiply
@@ -345,8 +354,9 @@ def test_weight_multiply_forward(ex):
         return op._output()
 
     got, want = ex.both(probe, X, W)
-    assert_close(got, want, f"WeightMultiply(W)._output() with input_ {X.shape}, W {W.shape}",
-                 suspects={"W.T @ input_.T, the transpose of the product": (X @ W).T})
+    assert_close(got, want, tr("WeightMultiply(W)._output() with input_ {input_shape}, "
+                               "W {w_shape}").format(input_shape=X.shape, w_shape=W.shape),
+                 suspects={tr("W.T @ input_.T, the transpose of the product"): (X @ W).T})
 
 
 def _weight_multiply_grads(ex, grad):
@@ -370,13 +380,14 @@ def _weight_multiply_grads(ex, grad):
 def test_weight_multiply_input_grad(ex):
     for X, W, og, got, want in _weight_multiply_grads(ex, "input"):
         suspects = {
-            "W @ output_grad.T, the transpose of output_grad @ W.T": W @ og.T,
-            "input_.T @ output_grad: the weights' gradient (param_grad) where input_grad "
-            "belongs": X.T @ og,
+            tr("W @ output_grad.T, the transpose of output_grad @ W.T"): W @ og.T,
+            tr("input_.T @ output_grad: the weights' gradient (param_grad) where input_grad "
+               "belongs"): X.T @ og,
         }
         if W.shape[0] == W.shape[1]:
-            suspects["output_grad @ W: W where W.T belongs"] = og @ W
-        assert_close(got, want, f"WeightMultiply(W)._input_grad(output_grad) with W {W.shape}",
+            suspects[tr("output_grad @ W: W where W.T belongs")] = og @ W
+        assert_close(got, want, tr("WeightMultiply(W)._input_grad(output_grad) with "
+                                   "W {w_shape}").format(w_shape=W.shape),
                      suspects=suspects)
 
 
@@ -386,14 +397,15 @@ def test_weight_multiply_input_grad(ex):
              "transpose."))
 def test_weight_multiply_param_grad(ex):
     for X, W, og, got, want in _weight_multiply_grads(ex, "param"):
-        assert_close(got, want, f"WeightMultiply(W)._param_grad(output_grad) with W {W.shape}",
+        assert_close(got, want, tr("WeightMultiply(W)._param_grad(output_grad) with "
+                                   "W {w_shape}").format(w_shape=W.shape),
                      suspects={
-                         "output_grad.T @ input_: the transpose of input_.T @ output_grad":
+                         tr("output_grad.T @ input_: the transpose of input_.T @ output_grad"):
                              og.T @ X,
-                         "input_.T @ output_grad divided by the batch size: a mean over the "
-                         "batch where the sum belongs": X.T @ og / len(X),
-                         "output_grad @ W.T: the input's gradient (input_grad) where param_grad "
-                         "belongs": og @ W.T,
+                         tr("input_.T @ output_grad divided by the batch size: a mean over the "
+                            "batch where the sum belongs"): X.T @ og / len(X),
+                         tr("output_grad @ W.T: the input's gradient (input_grad) where "
+                            "param_grad belongs"): og @ W.T,
                      })
 
 
@@ -413,9 +425,10 @@ def test_bias_add_forward(ex):
         return op._output()
 
     got, want = ex.both(probe, X, B)
-    assert_close(got, want, f"BiasAdd(B)._output() with input_ {X.shape}, B {B.shape}",
+    assert_close(got, want, tr("BiasAdd(B)._output() with input_ {input_shape}, "
+                               "B {b_shape}").format(input_shape=X.shape, b_shape=B.shape),
                  at={"input_": X, "B": np.broadcast_to(B, X.shape)},
-                 suspects={"input_ * B: multiplied where added": X * B})
+                 suspects={tr("input_ * B: multiplied where added"): X * B})
 
 
 def _bias_add_grad(m, X, B, og, grad):
@@ -433,10 +446,10 @@ def test_bias_add_input_grad(ex):
     got, want = ex.both(_bias_add_grad, X, B, og, "input")
     assert_close(got, want, "BiasAdd(B)._input_grad(output_grad)", at={"output_grad": og},
                  suspects={
-                     "ones: the derivative alone, without the output_grad it multiplies":
+                     tr("ones: the derivative alone, without the output_grad it multiplies"):
                          np.ones_like(X),
-                     "output_grad summed over the batch: that is the bias's gradient; "
-                     "input_grad keeps input_'s shape": og.sum(axis=0, keepdims=True),
+                     tr("output_grad summed over the batch: that is the bias's gradient; "
+                        "input_grad keeps input_'s shape"): og.sum(axis=0, keepdims=True),
                  })
 
 
@@ -448,12 +461,14 @@ def test_bias_add_param_grad(ex):
     B = ex.rng.standard_normal((1, N_IN))
     og = ex.rng.standard_normal((BATCH, N_IN))
     got, want = ex.both(_bias_add_grad, X, B, og, "param")
-    assert_close(got, want, f"BiasAdd(B)._param_grad(output_grad) with B {B.shape}", suspects={
-        "output_grad itself, not summed over the batch": og,
-        "the mean over the batch instead of the sum": og.mean(axis=0, keepdims=True),
-        "a sum without keepdims=True: shape (n,) instead of the bias's (1, n)": og.sum(axis=0),
-        "a sum over everything: one number instead of one per column": np.sum(og),
-        "a sum over the features (axis=1) instead of over the batch (axis=0)":
+    what = tr("BiasAdd(B)._param_grad(output_grad) with B {b_shape}").format(b_shape=B.shape)
+    assert_close(got, want, what, suspects={
+        tr("output_grad itself, not summed over the batch"): og,
+        tr("the mean over the batch instead of the sum"): og.mean(axis=0, keepdims=True),
+        tr("a sum without keepdims=True: shape (n,) instead of the bias's (1, n)"):
+            og.sum(axis=0),
+        tr("a sum over everything: one number instead of one per column"): np.sum(og),
+        tr("a sum over the features (axis=1) instead of over the batch (axis=0)"):
             og.sum(axis=1, keepdims=True),
     })
 
@@ -473,7 +488,7 @@ def test_sigmoid_forward(ex):
 
     got, want = ex.both(probe, X)
     assert_close(got, want, "Sigmoid()._output()", at={"input_": X}, suspects={
-        "1 / (1 + e^x): the sign of the exponent is flipped": 1 / (1 + np.exp(X)),
+        tr("1 / (1 + e^x): the sign of the exponent is flipped"): 1 / (1 + np.exp(X)),
     })
 
 
@@ -492,14 +507,14 @@ def test_sigmoid_input_grad(ex):
     s = sigmoid(X)
     assert_close(got, want, "Sigmoid()._input_grad(output_grad)",
                  at={"input_": X, "output": s, "output_grad": og}, suspects={
-                     "input_ * (1 - input_) * output_grad: the derivative from the input "
-                     "instead of the output": X * (1 - X) * og,
-                     "output * (1 - output) without output_grad: multiply by output_grad":
+                     tr("input_ * (1 - input_) * output_grad: the derivative from the input "
+                        "instead of the output"): X * (1 - X) * og,
+                     tr("output * (1 - output) without output_grad: multiply by output_grad"):
                          s * (1 - s),
-                     "output_grad itself: sigmoid's derivative is missing": og,
-                     "output * output_grad: the (1 - output) factor is missing": s * og,
-                     "sigmoid applied to the output again: self.output is already sigmoid(x)":
-                         sigmoid(s) * (1 - sigmoid(s)) * og,
+                     tr("output_grad itself: sigmoid's derivative is missing"): og,
+                     tr("output * output_grad: the (1 - output) factor is missing"): s * og,
+                     tr("sigmoid applied to the output again: self.output is already "
+                        "sigmoid(x)"): sigmoid(s) * (1 - sigmoid(s)) * og,
                  })
 
 
@@ -518,11 +533,12 @@ def test_linear(ex):
 
     got = ex.learner(probe, X, og)
     assert_close(got["output"], X, "Linear()._output()", suspects={
-        "ones: the output is input_ itself, not a derivative": np.ones_like(X),
+        tr("ones: the output is input_ itself, not a derivative"): np.ones_like(X),
     })
     assert_close(got["input_grad"], og, "Linear()._input_grad(output_grad)", suspects={
-        "ones: the derivative alone, without the output_grad it multiplies": np.ones_like(og),
-        "input_ where output_grad belongs": X,
+        tr("ones: the derivative alone, without the output_grad it multiplies"):
+            np.ones_like(og),
+        tr("input_ where output_grad belongs"): X,
     })
 
 
@@ -556,8 +572,9 @@ def _numeric_probe(m, make, inputs, seed, param):
 
 def _verify(result, what):
     if not result["stored_param_grad"]:
-        fail(f"after {what}, the operation has no self.param_grad: ParamOperation.backward "
-             "must store self.param_grad = self._param_grad(output_grad)")
+        fail(tr("after {what}, the operation has no self.param_grad: "
+                "ParamOperation.backward must store "
+                "self.param_grad = self._param_grad(output_grad)").format(what=what))
     gradcheck.verify({k: v for k, v in result.items() if k != "stored_param_grad"}, what)
 
 
@@ -581,7 +598,7 @@ def test_weight_multiply_numeric(ex):
     X = ex.rng.standard_normal((BATCH - 1, N_IN)) * 1.5
     W = ex.rng.standard_normal((N_IN, N_OUT))
     result = ex.learner(_numeric_probe, _weight_multiply, {"X": X, "W": W}, ex.seed, "W")
-    _verify(result, "WeightMultiply(W): forward(X), then backward")
+    _verify(result, tr("WeightMultiply(W): forward(X), then backward"))
 
 
 @check("BiasAdd's gradients agree with numerical ones", points=2,
@@ -591,7 +608,7 @@ def test_bias_add_numeric(ex):
     X = ex.rng.standard_normal((BATCH - 1, N_IN)) * 1.5
     B = ex.rng.standard_normal((1, N_IN))
     result = ex.learner(_numeric_probe, _bias_add, {"X": X, "B": B}, ex.seed, "B")
-    _verify(result, "BiasAdd(B): forward(X), then backward")
+    _verify(result, tr("BiasAdd(B): forward(X), then backward"))
 
 
 @check("Sigmoid's gradient agrees with a numerical one", points=1,
@@ -600,4 +617,4 @@ def test_bias_add_numeric(ex):
 def test_sigmoid_numeric(ex):
     X = ex.rng.standard_normal((BATCH - 1, N_IN)) * 2
     result = ex.learner(_numeric_probe, _sigmoid, {"X": X}, ex.seed, None)
-    _verify(result, "Sigmoid(): forward(X), then backward")
+    _verify(result, tr("Sigmoid(): forward(X), then backward"))

@@ -6,7 +6,7 @@ attribute: `Arrays` gives out chosen arrays where the layer asks for random ones
 """
 import numpy as np
 
-from grader import assert_close, check, fail, gradcheck
+from grader import assert_close, check, fail, gradcheck, tr
 
 
 class Arrays:
@@ -17,7 +17,8 @@ class Arrays:
 
     def standard_normal(self, shape):
         array = self.arrays.pop(0)
-        assert array.shape == tuple(shape), f"asked for {shape}, have {array.shape}"
+        assert array.shape == tuple(shape), tr("asked for {shape}, have {have}").format(
+            shape=shape, have=array.shape)
         return array.copy()
 
 
@@ -48,8 +49,8 @@ def test_dense_forward(ex):
     X, W, B, G = layer_inputs(ex.rng)
     got, want = ex.both(dense_probe, X, W, B, G)
     assert_close(got["output"], want["output"], "Dense(4).forward(X)", suspects={
-        "X W + B: the activation is not applied": X @ W + B,
-        "sigmoid(X W): the bias is not added": sigmoid(X @ W),
+        tr("X W + B: the activation is not applied"): X @ W + B,
+        tr("sigmoid(X W): the bias is not added"): sigmoid(X @ W),
     })
 
 
@@ -67,8 +68,8 @@ def test_setup_once(ex):
         return {"first": first, "second": second}
 
     got = ex.learner(probe, X)
-    assert_close(got["second"], got["first"], "a second forward of the same batch (expected: the "
-                 "first forward's output)")
+    assert_close(got["second"], got["first"], tr("a second forward of the same batch (expected: "
+                                                 "the first forward's output)"))
 
 
 @check("Dense.backward gives the input gradient and param_grads [dW, dB]", points=2,
@@ -81,11 +82,12 @@ def test_dense_backward(ex):
     dN = G * S * (1 - S)
     assert_close(got["n_params"], want["n_params"], "len(layer.params)")
     assert_close(got["input_grad"], want["input_grad"], "Dense.backward(output_grad)",
-                 suspects={"output_grad @ W.T: the sigmoid's gradient is skipped": G @ W.T})
+                 suspects={tr("output_grad @ W.T: the sigmoid's gradient is skipped"): G @ W.T})
     assert_close(got["dW"], want["dW"], "layer.param_grads[0] (dW)",
-                 suspects={"X.T @ output_grad: the sigmoid's gradient is skipped": X.T @ G})
+                 suspects={tr("X.T @ output_grad: the sigmoid's gradient is skipped"): X.T @ G})
     assert_close(got["dB"], want["dB"], "layer.param_grads[1] (dB)",
-                 suspects={"the bias gradient averaged over the batch": dN.mean(0, keepdims=True)})
+                 suspects={tr("the bias gradient averaged over the batch"):
+                           dN.mean(0, keepdims=True)})
 
 
 @check("Dense's gradients agree with numerical ones", points=2,
@@ -123,8 +125,8 @@ def test_own_activation(ex):
         return float(first.activation is second.activation)
 
     if ex.learner(probe) == 1.0:
-        fail("Two Dense layers made without an activation share one Sigmoid object: the "
-             "second layer's forward overwrites the output the first layer's backward uses.")
+        fail(tr("Two Dense layers made without an activation share one Sigmoid object: the "
+                "second layer's forward overwrites the output the first layer's backward uses."))
 
 
 def loss_probe(m, prediction, target):
@@ -141,11 +143,11 @@ def test_mse(ex):
     got, want = ex.both(loss_probe, prediction, target)
     diff = prediction - target
     assert_close(got["loss"], want["loss"], "MeanSquaredError().forward(prediction, target)",
-                 suspects={"the mean over every element, not over the rows: with 2 outputs "
-                           "that halves the loss": np.mean(diff**2)})
+                 suspects={tr("the mean over every element, not over the rows: with 2 outputs "
+                              "that halves the loss"): np.mean(diff**2)})
     assert_close(got["grad"], want["grad"], "MeanSquaredError().backward()", suspects={
-        "2 * (prediction - target) without / n: n times too big": 2 * diff,
-        "2 * (target - prediction) / n: the sign is flipped": -2 * diff / 6,
+        tr("2 * (prediction - target) without / n: n times too big"): 2 * diff,
+        tr("2 * (target - prediction) / n: the sign is flipped"): -2 * diff / 6,
     })
 
 
@@ -181,8 +183,8 @@ def test_loss_shapes(ex):
         return 0.0
 
     if ex.learner(probe, np.ones((4, 1)), np.ones((4,))) != 1.0:
-        fail("MeanSquaredError().forward accepted a (4, 1) prediction with a (4,) target: "
-             "broadcasting then compares every prediction with every target.")
+        fail(tr("MeanSquaredError().forward accepted a (4, 1) prediction with a (4,) target: "
+                "broadcasting then compares every prediction with every target."))
 
 
 def network_probe(m, X, y, seed):
@@ -201,11 +203,12 @@ def test_train_batch(ex):
     got, want = ex.both(network_probe, X, y, 11)
     assert_close(got["prediction"], want["prediction"], "net.forward(X)")
     assert_close(got["loss"], want["loss"], "net.train_batch(X, y)")
-    assert_close(got["n_params"], want["n_params"], "the number of net.params()")
+    assert_close(got["n_params"], want["n_params"], tr("the number of net.params()"))
     for i in range(4):
         name = ["W1", "B1", "W2", "B2"][i]
         assert_close(got[f"grad{i}"], want[f"grad{i}"],
-                     f"net.param_grads() item {i} ({name}) after train_batch")
+                     tr("net.param_grads() item {i} ({name}) after train_batch").format(
+                         i=i, name=name))
 
 
 @check("NeuralNetwork's gradients agree with numerical ones", points=2,
@@ -251,7 +254,7 @@ def test_params_are_the_layers_arrays(ex):
         return {"before": before, "after": net.forward(X)}
 
     got, want = ex.both(probe, X, y)
-    assert_close(got["after"], want["after"], "net.forward(X) after halving every param "
-                 "in place", suspects={
-                     "the output before the change: changing net.params() did not change "
-                     "the network (copies?)": got["before"]})
+    assert_close(got["after"], want["after"], tr("net.forward(X) after halving every param "
+                                                 "in place"), suspects={
+                     tr("the output before the change: changing net.params() did not change "
+                        "the network (copies?)"): got["before"]})

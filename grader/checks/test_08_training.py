@@ -7,7 +7,7 @@ scikit-learn's diabetes data and compares the run with the reference's.
 """
 import numpy as np
 
-from grader import assert_close, check, fail
+from grader import assert_close, check, fail, tr
 from grader.data import diabetes_split
 
 
@@ -109,12 +109,14 @@ def test_sgd(ex):
 
     got, want = ex.both(probe, params, grads)
     for i, name in enumerate(("W", "B")):
-        assert_close(got[name], want[name], f"the network's {name} after SGD(lr=0.1).step()",
+        assert_close(got[name], want[name],
+                     tr("the network's {name} after SGD(lr=0.1).step()").format(name=name),
                      suspects={
-                         "the parameter before the step: the network's arrays did not "
-                         "change (a new array was bound to a name?)": params[i],
-                         "param + lr * grad: the step goes uphill": params[i] + 0.1 * grads[i],
-                         "param - grad: lr is not used": params[i] - grads[i],
+                         tr("the parameter before the step: the network's arrays did not "
+                            "change (a new array was bound to a name?)"): params[i],
+                         tr("param + lr * grad: the step goes uphill"):
+                             params[i] + 0.1 * grads[i],
+                         tr("param - grad: lr is not used"): params[i] - grads[i],
                      })
 
 
@@ -131,10 +133,10 @@ def test_permute_data(ex):
     got, want = ex.both(probe, X, y, ex.seed)
     if got["X"].shape == X.shape and got["y"].shape == y.shape and not np.array_equal(
             got["y"][:, 0], got["X"][:, 0] + 1000):
-        fail("after permute_data, the rows of X and y no longer pair up: X and y were "
-             "shuffled with different permutations.")
-    assert_close(got["X"], want["X"], "permute_data(X, y, rng)'s X", suspects={
-        "X unshuffled": X})
+        fail(tr("after permute_data, the rows of X and y no longer pair up: X and y were "
+                "shuffled with different permutations."))
+    assert_close(got["X"], want["X"], tr("permute_data(X, y, rng)'s X"), suspects={
+        tr("X unshuffled"): X})
 
 
 @check("generate_batches covers every row once, the last batch partial", points=1,
@@ -150,10 +152,10 @@ def test_generate_batches(ex):
                 "y": np.concatenate([b[1] for b in batches])}
 
     got = ex.learner(probe, X, y)
-    assert_close(got["sizes"], np.array([4, 4, 2]), "the batch sizes for 10 rows, size 4",
-                 suspects={"[4, 4]: the last partial batch is dropped": np.array([4, 4])})
-    assert_close(got["X"], X, "the batches' rows, in order")
-    assert_close(got["y"], y, "the batches' targets, in order")
+    assert_close(got["sizes"], np.array([4, 4, 2]), tr("the batch sizes for 10 rows, size 4"),
+                 suspects={tr("[4, 4]: the last partial batch is dropped"): np.array([4, 4])})
+    assert_close(got["X"], X, tr("the batches' rows, in order"))
+    assert_close(got["y"], y, tr("the batches' targets, in order"))
 
 
 @check("Trainer.fit trains on every batch, then steps the optimizer", points=2,
@@ -161,12 +163,12 @@ def test_generate_batches(ex):
              "followed by self.optim.step()."))
 def test_fit_trains_every_batch(ex):
     got, want = ex.both(fit_log, 10, 3, 10, 4, ex.seed)
-    assert_close(got["trains"], want["trains"], "the number of train_batch calls in 3 epochs "
-                 "of 10 rows, batch size 4", suspects={
-                     "2 an epoch: the last partial batch is dropped": 6})
-    assert_close(got["steps"], want["steps"], "the number of optimizer steps")
+    assert_close(got["trains"], want["trains"], tr("the number of train_batch calls in 3 "
+                 "epochs of 10 rows, batch size 4"), suspects={
+                     tr("2 an epoch: the last partial batch is dropped"): 6})
+    assert_close(got["steps"], want["steps"], tr("the number of optimizer steps"))
     assert_close(got["steps_after_train"], want["steps"],
-                 "optimizer steps that directly follow a train_batch")
+                 tr("optimizer steps that directly follow a train_batch"))
 
 
 @check("Trainer.fit decays the learning rate once an epoch, evaluates in inference mode",
@@ -175,13 +177,14 @@ def test_fit_trains_every_batch(ex):
              "batch), and evaluate with self.net.forward(X_test, inference=True)."))
 def test_fit_decay_and_inference(ex):
     got = ex.learner(fit_log, 10, 4, 2, 5, ex.seed)
-    assert_close(got["setups"], np.array([4.0]), "the max_epochs given to _setup_decay")
-    assert_close(got["decays"], 4, "the number of _decay_lr calls in 4 epochs", suspects={
-        "one a batch (2 batches an epoch): decay once an epoch": 8})
-    assert_close(got["decay_after_epoch"], 4, "_decay_lr calls right after an epoch's last step")
-    assert_close(got["forward_inference"], np.ones(2), "inference in the test evaluations' "
-                 "net.forward calls (1 = True)", suspects={
-                     "inference=False: dropout would stay on while testing": np.zeros(2)})
+    assert_close(got["setups"], np.array([4.0]), tr("the max_epochs given to _setup_decay"))
+    assert_close(got["decays"], 4, tr("the number of _decay_lr calls in 4 epochs"), suspects={
+        tr("one a batch (2 batches an epoch): decay once an epoch"): 8})
+    assert_close(got["decay_after_epoch"], 4,
+                 tr("_decay_lr calls right after an epoch's last step"))
+    assert_close(got["forward_inference"], np.ones(2), tr("inference in the test evaluations' "
+                 "net.forward calls (1 = True)"), suspects={
+                     tr("inference=False: dropout would stay on while testing"): np.zeros(2)})
 
 
 @check("Trainer.fit shuffles X and y together, anew each epoch, from its seed", points=2,
@@ -191,15 +194,16 @@ def test_fit_shuffles(ex):
     got, want = ex.both(fit_log, 12, 3, 10, 5, ex.seed)
     if got["rows"].shape == got["targets"].shape and not np.array_equal(
             got["targets"], got["rows"] + 1000):
-        fail("the batches' X rows and y rows no longer pair up: X and y were shuffled "
-             "with different permutations.")
+        fail(tr("the batches' X rows and y rows no longer pair up: X and y were shuffled "
+                "with different permutations."))
     perm = want["rows"][:12].astype(int)  # the first epoch's permutation
     again = np.concatenate([perm, perm[perm], perm[perm][perm]])
-    assert_close(got["rows"], want["rows"], "the order of the rows trained on, over 3 epochs",
-                 suspects={"the rows in their original order: no shuffling":
+    assert_close(got["rows"], want["rows"],
+                 tr("the order of the rows trained on, over 3 epochs"),
+                 suspects={tr("the rows in their original order: no shuffling"):
                            np.tile(np.arange(12.0), 3),
-                           "the same permutation every epoch: a new rng from the same seed "
-                           "each epoch. Make the rng once, before the epochs": again})
+                           tr("the same permutation every epoch: a new rng from the same seed "
+                              "each epoch. Make the rng once, before the epochs"): again})
 
 
 @check("Trainer.fit evaluates after every eval_every-th epoch", points=1,
@@ -208,14 +212,15 @@ def test_fit_shuffles(ex):
 def test_fit_evaluates(ex):
     got, want = ex.both(fit_log, 10, 9, 3, 5, ex.seed)  # the test loss falls all along
     assert_close(got["eval_epochs"], want["eval_epochs"],
-                 "the epochs in trainer.evaluations (9 epochs, eval_every=3)", suspects={
-                     "an evaluation after the first epoch: count epochs from 1, so that "
-                     "epoch % eval_every == 0 falls on epochs 3, 6, 9": np.array([0.0, 3, 6]),
-                     "the epochs numbered from 0 in trainer.evaluations":
+                 tr("the epochs in trainer.evaluations (9 epochs, eval_every=3)"), suspects={
+                     tr("an evaluation after the first epoch: count epochs from 1, so that "
+                        "epoch % eval_every == 0 falls on epochs 3, 6, 9"):
+                         np.array([0.0, 3, 6]),
+                     tr("the epochs numbered from 0 in trainer.evaluations"):
                          np.array([2.0, 5, 8]),
-                     "an evaluation every epoch": np.arange(1.0, 10.0)})
-    assert_close(got["eval_losses"], want["eval_losses"], "the test losses in "
-                 "trainer.evaluations")
+                     tr("an evaluation every epoch"): np.arange(1.0, 10.0)})
+    assert_close(got["eval_losses"], want["eval_losses"], tr("the test losses in "
+                 "trainer.evaluations"))
 
 
 @check("Trainer.fit stops early and keeps the best network", points=2,
@@ -227,16 +232,16 @@ def test_fit_early_stopping(ex):
     test_loss = {4: 5.0, 8: 3.0, 12: 4.0, 16: 2.0}
 
     got, want = ex.both(fit_log, 10, 8, 2, 5, ex.seed, test_loss)
-    assert_close(got["eval_epochs"], want["eval_epochs"], "the epochs evaluated before "
-                 "stopping (test losses 5, 3, then 4)", suspects={
-                     "training went on after the test loss rose": np.array([2.0, 4, 6, 8])})
+    assert_close(got["eval_epochs"], want["eval_epochs"], tr("the epochs evaluated before "
+                 "stopping (test losses 5, 3, then 4)"), suspects={
+                     tr("training went on after the test loss rose"): np.array([2.0, 4, 6, 8])})
     assert_close(got["best_epoch"], want["best_epoch"], "trainer.best_epoch")
-    assert_close(got["net_batches"], want["net_batches"], "the batches trainer.net had been "
-                 "trained on when fit returned (the best network: epoch 4, 8 batches)",
+    assert_close(got["net_batches"], want["net_batches"], tr("the batches trainer.net had been "
+                 "trained on when fit returned (the best network: epoch 4, 8 batches)"),
                  suspects={
-                     "the network from epoch 5, one epoch before the failed evaluation "
-                     "(the book's bug)": 10,
-                     "the last network: the best one was not restored": 12})
+                     tr("the network from epoch 5, one epoch before the failed evaluation "
+                        "(the book's bug)"): 10,
+                     tr("the last network: the best one was not restored"): 12})
 
 
 @check("training a real network on the diabetes data matches the reference", points=3,
@@ -261,10 +266,11 @@ def test_fit_diabetes(ex):
                 "eval_losses": np.array([loss for _, loss in trainer.evaluations])}
 
     got, want = ex.both(probe, X_train, y_train, X_test, y_test, ex.seed)
-    assert_close(got["eval_losses"], want["eval_losses"], "the test losses evaluated during "
-                 "fit (every 5 epochs of 40)", rtol=1e-6)
+    assert_close(got["eval_losses"], want["eval_losses"], tr("the test losses evaluated during "
+                 "fit (every 5 epochs of 40)"), rtol=1e-6)
     baseline = float(np.mean(np.abs(y_test - y_train.mean())))
     if not got["mae"] < 0.8 * baseline:
-        fail(f"the trained network's mean absolute error on the test data is "
-             f"{float(got['mae']):.1f}: predicting the training mean everywhere gives "
-             f"{baseline:.1f}, and a trained network should beat it by 20%.")
+        fail(tr("the trained network's mean absolute error on the test data is "
+                "{mae:.1f}: predicting the training mean everywhere gives "
+                "{baseline:.1f}, and a trained network should beat it by 20%.").format(
+                    mae=float(got["mae"]), baseline=baseline))

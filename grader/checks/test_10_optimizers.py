@@ -9,7 +9,7 @@ network with the given Trainer (exercise 08) on the diabetes data.
 """
 import numpy as np
 
-from grader import assert_close, check, fail
+from grader import N_, assert_close, check, fail, tr
 from grader.data import diabetes_split
 
 
@@ -124,40 +124,41 @@ def schedule_suspects(decay_type, lr, final_lr, epochs, steps):
         def per(div):
             return (lr - final_lr) / div
         other = rates(lr, final_lr, (final_lr / lr) ** (1 / (epochs - 1)), "exponential", e)
-        other_name = ("the exponential schedule: linear decay subtracts the same amount "
-                      "each epoch")
+        other_name = tr("the exponential schedule: linear decay subtracts the same amount "
+                        "each epoch")
         early, never = "(lr - final_lr) / (max_epochs - 2)", "(lr - final_lr) / max_epochs"
-        fix = "divide by max_epochs - 1"
+        fix = tr("divide by max_epochs - 1")
     else:
         def per(div):
             return (final_lr / lr) ** (1 / div)
         other = rates(lr, final_lr, (lr - final_lr) / (epochs - 1), "linear", e)
-        other_name = ("the linear schedule: exponential decay multiplies by the same factor "
-                      "each epoch")
-        early, never = "the exponent 1 / (max_epochs - 2)", "the exponent 1 / max_epochs"
-        fix = "take the exponent 1 / (max_epochs - 1)"
+        other_name = tr("the linear schedule: exponential decay multiplies by the same factor "
+                        "each epoch")
+        early = tr("the exponent 1 / (max_epochs - 2)")
+        never = tr("the exponent 1 / max_epochs")
+        fix = tr("take the exponent 1 / (max_epochs - 1)")
     right = per(epochs - 1)
-    why = ("there are max_epochs - 1 decays before the last epoch (one after each epoch but "
-           f"the last), so {fix}")
+    why = tr("there are max_epochs - 1 decays before the last epoch (one after each epoch but "
+             "the last), so {fix}").format(fix=fix)
     suspects = {
-        f"final_lr reached one epoch early: {early}; {why}":
+        tr("final_lr reached one epoch early: {early}; {why}").format(early=early, why=why):
             rates(lr, final_lr, per(epochs - 2), decay_type, e),
-        "a decay before the first epoch: the first epoch must train with lr itself and only "
-        "the last with final_lr": rates(lr, final_lr, right, decay_type, e + 1),
-        f"final_lr never reached: {never}; {why}":
+        tr("a decay before the first epoch: the first epoch must train with lr itself and only "
+           "the last with final_lr"): rates(lr, final_lr, right, decay_type, e + 1),
+        tr("final_lr never reached: {never}; {why}").format(never=never, why=why):
             rates(lr, final_lr, per(epochs), decay_type, e),
-        f"lr decayed after every step() as well ({steps + 1} decays an epoch): decay only in "
-        "_decay_lr, which runs once an epoch": rates(lr, final_lr, right, decay_type,
-                                                    e * (steps + 1)),
-        "lr never decays: lr stays the same in every epoch": np.full(epochs, lr),
+        tr("lr decayed after every step() as well ({decays} decays an epoch): decay only in "
+           "_decay_lr, which runs once an epoch").format(decays=steps + 1):
+            rates(lr, final_lr, right, decay_type, e * (steps + 1)),
+        tr("lr never decays: lr stays the same in every epoch"): np.full(epochs, lr),
         other_name: other,
     }
     if decay_type == "exponential":
-        suspects["lr falling to final_lr after the first epoch: the factor is far too small. "
-                 "It is (final_lr / lr) ** (1 / (max_epochs - 1)): mind the brackets and the "
-                 "exponent"] = rates(lr, final_lr, final_lr / lr ** (1 / (epochs - 1)),
-                                     decay_type, e)
-        suspects["the ratio upside down, (lr / final_lr): lr grows"] = rates(
+        suspects[tr("lr falling to final_lr after the first epoch: the factor is far too small. "
+                    "It is (final_lr / lr) ** (1 / (max_epochs - 1)): mind the brackets and the "
+                    "exponent")] = rates(lr, final_lr, final_lr / lr ** (1 / (epochs - 1)),
+                                         decay_type, e)
+        suspects[tr("the ratio upside down, (lr / final_lr): lr grows")] = rates(
             lr, final_lr, (lr / final_lr) ** (1 / (epochs - 1)), decay_type, e)
     return suspects
 
@@ -192,24 +193,27 @@ def test_sgd_step(ex):
     got, want = ex.both(probe, params, grads)
     for i, name in enumerate(("W", "B")):
         assert_close(got[f"{name}1"], want[f"{name}1"],
-                     f"the network's {name} after SGD(lr=0.1).step()", suspects={
-                         "the parameter before the step: the network's arrays did not change "
-                         "(a new array was bound to a name?). Update them in place, "
-                         "param -= self.lr * grad": params[i],
-                         "param + lr * grad: the step goes uphill": params[i] + 0.1 * grads[0][i],
-                         "param - grad: lr is not used": params[i] - grads[0][i],
+                     tr("the network's {name} after SGD(lr=0.1).step()").format(name=name),
+                     suspects={
+                         tr("the parameter before the step: the network's arrays did not "
+                            "change (a new array was bound to a name?). Update them in place, "
+                            "param -= self.lr * grad"): params[i],
+                         tr("param + lr * grad: the step goes uphill"):
+                             params[i] + 0.1 * grads[0][i],
+                         tr("param - grad: lr is not used"): params[i] - grads[0][i],
                      })
     lr = float(got["lr"])
     for i, name in enumerate(("W", "B")):
         before = want[f"{name}1"]
         assert_close(got[f"{name}2"], before - lr * grads[1][i],
-                     f"the network's {name} after a step of SGD(lr=0.1, final_lr=0.01, "
-                     f"decay_type='linear') whose lr has decayed once (your lr: {lr:.6g})",
+                     tr("the network's {name} after a step of SGD(lr=0.1, final_lr=0.01, "
+                        "decay_type='linear') whose lr has decayed once (your lr: {lr:.6g})")
+                     .format(name=name, lr=lr),
                      suspects={
-                         "a step with lr = 0.1, the rate before the decay: step with self.lr "
-                         "as it is now": before - 0.1 * grads[1][i],
-                         "the parameter before the step: the network's arrays did not "
-                         "change": before,
+                         tr("a step with lr = 0.1, the rate before the decay: step with self.lr "
+                            "as it is now"): before - 0.1 * grads[1][i],
+                         tr("the parameter before the step: the network's arrays did not "
+                            "change"): before,
                      })
 
 
@@ -230,20 +234,20 @@ def test_momentum_steps(ex):
 
     got, want = ex.both(momentum_path, params, grads, lrs, momentum)
     rules = {
-        "plain SGD (param -= lr * grad): the velocities start from zero at every step. Make "
-        "them once, on the first step, and keep them in self.velocities": "sgd",
-        "v = momentum * v + grad, then param -= lr * v: lr belongs in the velocity, "
-        "v = momentum * v + lr * grad (the two differ once lr changes, as decay makes it)":
+        tr("plain SGD (param -= lr * grad): the velocities start from zero at every step. Make "
+           "them once, on the first step, and keep them in self.velocities"): "sgd",
+        tr("v = momentum * v + grad, then param -= lr * v: lr belongs in the velocity, "
+           "v = momentum * v + lr * grad (the two differ once lr changes, as decay makes it)"):
             "no lr",
-        "param -= v with the velocity of the step before: update the velocity first, then "
-        "param -= v": "old velocity",
+        tr("param -= v with the velocity of the step before: update the velocity first, then "
+           "param -= v"): "old velocity",
     }
     paths = {text: momentum_rule(params, grads, lrs, momentum, rule)
              for text, rule in rules.items()}
-    paths["v = v + lr * grad: the velocity is never multiplied by momentum"] = momentum_rule(
-        params, grads, lrs, 1.0)
-    paths[f"momentum 0.9, the default, instead of self.momentum ({momentum} here)"] = \
-        momentum_rule(params, grads, lrs, 0.9)
+    paths[tr("v = v + lr * grad: the velocity is never multiplied by momentum")] = \
+        momentum_rule(params, grads, lrs, 1.0)
+    paths[tr("momentum 0.9, the default, instead of self.momentum ({momentum} here)")
+          .format(momentum=momentum)] = momentum_rule(params, grads, lrs, 0.9)
     n = len(lrs)
     for i, name in enumerate(("W", "B")):
         start = params[i][None]
@@ -251,13 +255,15 @@ def test_momentum_steps(ex):
         want_moves = -np.diff(np.concatenate([start, want[f"p{i}"]]), axis=0)
         suspects = {text: -np.diff(np.concatenate([start, path[i]]), axis=0)
                     for text, path in paths.items()}
-        suspects["zero: the parameters did not change. Update them in place, "
-                 "param -= velocity"] = np.zeros_like(want_moves)
+        suspects[tr("zero: the parameters did not change. Update them in place, "
+                    "param -= velocity")] = np.zeros_like(want_moves)
         assert_close(moves, want_moves,
-                     f"the velocity of {name} {params[i].shape} at each of {n} steps (how "
-                     f"far each step moved it; momentum={momentum}, lr at each step {lrs})",
+                     tr("the velocity of {name} {shape} at each of {n} steps (how far each "
+                        "step moved it; momentum={momentum}, lr at each step {lrs})").format(
+                         name=name, shape=params[i].shape, n=n, momentum=momentum, lrs=lrs),
                      suspects=suspects)
-        assert_close(got[f"p{i}"], want[f"p{i}"], f"{name} after each of {n} steps")
+        assert_close(got[f"p{i}"], want[f"p{i}"],
+                     tr("{name} after each of {n} steps").format(name=name, n=n))
 
 
 @check("SGDMomentum keeps a separate velocity for each parameter", points=1,
@@ -272,15 +278,14 @@ def test_momentum_velocity_per_parameter(ex):
     got, want = ex.both(momentum_path, params, grads, lrs, 0.9)
     shared = momentum_rule(params, grads, lrs, 0.9, "shared")
     sgd = momentum_rule(params, grads, lrs, 0.9, "sgd")
-    for i, name in enumerate(("first", "second")):
-        assert_close(got[f"p{i}"], want[f"p{i}"],
-                     f"the {name} of two parameters of the same shape (2, 3) after each of "
-                     f"{len(lrs)} steps", suspects={
-                         "one velocity shared by all the parameters (each parameter's step "
-                         "adds to the same array): keep one velocity per parameter":
-                             shared[i],
-                         "plain SGD: the velocities start from zero at every step": sgd[i],
-                     })
+    whats = (N_("the first of two parameters of the same shape (2, 3) after each of {n} steps"),
+             N_("the second of two parameters of the same shape (2, 3) after each of {n} steps"))
+    for i, what in enumerate(whats):
+        assert_close(got[f"p{i}"], want[f"p{i}"], tr(what).format(n=len(lrs)), suspects={
+            tr("one velocity shared by all the parameters (each parameter's step adds to the "
+               "same array): keep one velocity per parameter"): shared[i],
+            tr("plain SGD: the velocities start from zero at every step"): sgd[i],
+        })
 
 
 # --------------------------------------------------------------------------- decay
@@ -290,13 +295,14 @@ def check_schedule(ex, decay_type):
     lr, final_lr, epochs = draw_run(ex.rng)
     steps = 2
     got, want = ex.both(lr_run, decay_type, lr, final_lr, epochs, steps)
-    run = (f"_setup_decay({epochs}), then each epoch {steps} step() calls and _decay_lr(); "
-           f"lr={lr:.4g}, final_lr={final_lr:.4g}, decay_type={decay_type!r}")
+    run = tr("_setup_decay({epochs}), then each epoch {steps} step() calls and _decay_lr(); "
+             "lr={lr:.4g}, final_lr={final_lr:.4g}, decay_type={decay_type!r}").format(
+                 epochs=epochs, steps=steps, lr=lr, final_lr=final_lr, decay_type=decay_type)
     assert_close(got["seen"][:, 0], want["seen"][:, 0],
-                 f"the lr of each of {epochs} epochs ({run})",
+                 tr("the lr of each of {epochs} epochs ({run})").format(epochs=epochs, run=run),
                  suspects=schedule_suspects(decay_type, lr, final_lr, epochs, steps))
-    assert_close(got["seen"], want["seen"], "the lr at the start of each epoch (a row an "
-                 "epoch) and after each of its steps")
+    assert_close(got["seen"], want["seen"], tr("the lr at the start of each epoch (a row an "
+                 "epoch) and after each of its steps"))
 
 
 @check("linear decay: lr falls by the same amount each epoch, the last epoch at final_lr",
@@ -335,14 +341,15 @@ def test_last_epoch_at_final_lr(ex):
         never = np.array([rates(lr, final_lr, (lr - final_lr) / n if kind == "linear"
                                 else (final_lr / lr) ** (1 / n), kind, [n - 1])[0]
                           for n in epochs])
-        assert_close(got[kind], want[kind], f"the lr of the last epoch of runs of "
-                     f"{', '.join(map(str, epochs))} epochs (decay_type={kind!r}, lr={lr:.4g}, "
-                     f"final_lr={final_lr:.4g}): final_lr each time", suspects={
-                         "final_lr never reached: the decay is spread over max_epochs "
-                         "epochs, but the last epoch comes after max_epochs - 1 decays":
-                             never,
-                         "lr never decays": np.full(len(epochs), lr),
-                     })
+        assert_close(got[kind], want[kind], tr(
+            "the lr of the last epoch of runs of {counts} epochs (decay_type={kind!r}, "
+            "lr={lr:.4g}, final_lr={final_lr:.4g}): final_lr each time").format(
+                counts=", ".join(map(str, epochs)), kind=kind, lr=lr, final_lr=final_lr),
+            suspects={
+                tr("final_lr never reached: the decay is spread over max_epochs epochs, but "
+                   "the last epoch comes after max_epochs - 1 decays"): never,
+                tr("lr never decays"): np.full(len(epochs), lr),
+            })
 
 
 @check("lr never goes below final_lr, however often _decay_lr is called", points=1,
@@ -359,10 +366,12 @@ def test_decay_floor(ex):
                else (final_lr / lr) ** (1 / (epochs - 1)))
         decays = np.arange(epochs, epochs + extra + 1)
         assert_close(got["after"], want["after"],
-                     f"lr after a run of {epochs} epochs (decay_type={kind!r}, lr={lr:.4g}, "
-                     f"final_lr={final_lr:.4g}), then after each of {extra} more _decay_lr() "
-                     "calls: final_lr each time", suspects={
-                         "lr going below final_lr: stop at final_lr, max(..., final_lr)":
+                     tr("lr after a run of {epochs} epochs (decay_type={kind!r}, lr={lr:.4g}, "
+                        "final_lr={final_lr:.4g}), then after each of {extra} more _decay_lr() "
+                        "calls: final_lr each time").format(
+                         epochs=epochs, kind=kind, lr=lr, final_lr=final_lr, extra=extra),
+                     suspects={
+                         tr("lr going below final_lr: stop at final_lr, max(..., final_lr)"):
                              rates(lr, final_lr, per, kind, decays, clamp=False),
                      })
 
@@ -380,13 +389,14 @@ def test_no_decay(ex):
     exponential = rates(lr, final_lr, (final_lr / lr) ** (1 / (epochs - 1)), "exponential", e)
     seen = np.concatenate([got["seen"][:, 0], got["after"]])
     assert_close(seen, np.concatenate([want["seen"][:, 0], want["after"]]),
-                 f"lr at the start of each of {epochs} epochs, after the run and after 2 more "
-                 f"_decay_lr() calls (SGD(lr={lr:.4g}, final_lr={final_lr:.4g}, "
-                 "decay_type=None))", suspects={
-                     "linear decay: decay_type None must not decay": linear,
-                     "exponential decay: decay_type None must not decay": exponential,
+                 tr("lr at the start of each of {epochs} epochs, after the run and after 2 more "
+                    "_decay_lr() calls (SGD(lr={lr:.4g}, final_lr={final_lr:.4g}, "
+                    "decay_type=None))").format(epochs=epochs, lr=lr, final_lr=final_lr),
+                 suspects={
+                     tr("linear decay: decay_type None must not decay"): linear,
+                     tr("exponential decay: decay_type None must not decay"): exponential,
                  })
-    assert_close(got["seen"], want["seen"], "lr during each epoch's steps")
+    assert_close(got["seen"], want["seen"], tr("lr during each epoch's steps"))
 
 
 @check("lr changes once an epoch, in _decay_lr, never during an epoch's steps", points=1,
@@ -401,17 +411,19 @@ def test_decay_once_per_epoch(ex):
     for optimizer in ("SGD", "SGDMomentum"):
         got, want = ex.both(lr_run, "linear", lr, final_lr, epochs, steps, 0, optimizer)
         suspects = {
-            "lr decayed after every batch, in step(), as well as after every epoch: "
-            "decay only in _decay_lr": rates(lr, final_lr, per, "linear",
-                                              (e * (steps + 1) + j).ravel()),
-            "lr decayed after every batch, in step(), instead of once an epoch in _decay_lr":
-                rates(lr, final_lr, per, "linear", (e * steps + j).ravel()),
+            tr("lr decayed after every batch, in step(), as well as after every epoch: "
+               "decay only in _decay_lr"): rates(lr, final_lr, per, "linear",
+                                                 (e * (steps + 1) + j).ravel()),
+            tr("lr decayed after every batch, in step(), instead of once an epoch in "
+               "_decay_lr"): rates(lr, final_lr, per, "linear", (e * steps + j).ravel()),
         }
         suspects = {text: value.reshape(e.shape) for text, value in suspects.items()}
         assert_close(got["seen"], want["seen"],
-                     f"{optimizer}'s lr at the start of each of {epochs} epochs and after "
-                     f"each of its {steps} steps (a row an epoch, constant within it; "
-                     f"lr={lr:.4g}, final_lr={final_lr:.4g}, decay_type='linear')",
+                     tr("{optimizer}'s lr at the start of each of {epochs} epochs and after "
+                        "each of its {steps} steps (a row an epoch, constant within it; "
+                        "lr={lr:.4g}, final_lr={final_lr:.4g}, decay_type='linear')").format(
+                         optimizer=optimizer, epochs=epochs, steps=steps, lr=lr,
+                         final_lr=final_lr),
                      suspects=suspects)
 
 
@@ -442,12 +454,13 @@ def test_fit_momentum_decay(ex):
                 "eval_losses": np.array([loss for _, loss in trainer.evaluations])}
 
     got, want = ex.both(probe, X_train, y_train, X_test, y_test, ex.seed)
-    assert_close(got["eval_losses"], want["eval_losses"], "the test losses evaluated during "
+    assert_close(got["eval_losses"], want["eval_losses"], tr("the test losses evaluated during "
                  "fit (SGDMomentum(lr=0.0003, final_lr=0.00003, decay_type='linear', "
-                 "momentum=0.9), every 5 epochs of 20)", rtol=1e-6)
-    assert_close(got["lr"], want["lr"], "the optimizer's lr after fit")
+                 "momentum=0.9), every 5 epochs of 20)"), rtol=1e-6)
+    assert_close(got["lr"], want["lr"], tr("the optimizer's lr after fit"))
     baseline = float(np.mean(np.abs(y_test - y_train.mean())))
     if not got["mae"] < 0.8 * baseline:
-        fail(f"the trained network's mean absolute error on the test data is "
-             f"{float(got['mae']):.1f}: predicting the training mean everywhere gives "
-             f"{baseline:.1f}, and a trained network should beat it by 20%.")
+        fail(tr("the trained network's mean absolute error on the test data is "
+                "{mae:.1f}: predicting the training mean everywhere gives "
+                "{baseline:.1f}, and a trained network should beat it by 20%.").format(
+                    mae=float(got["mae"]), baseline=baseline))

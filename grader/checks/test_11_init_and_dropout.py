@@ -12,7 +12,7 @@ so an output of exactly 0 always means a dropped element.
 """
 import numpy as np
 
-from grader import assert_close, check, fail, gradcheck
+from grader import assert_close, check, fail, gradcheck, tr
 
 Z = 6.0  # statistical bounds, in standard errors
 KEEP = 0.7  # keep_prob for the Dropout checks: not 0.5, so keep and drop differ
@@ -112,11 +112,11 @@ def judge_std(sample, want, what, band, suspects):
     got = float(np.std(sample))
     if abs(got / want - 1) <= band:
         return
-    lines = [f"the standard deviation of {what} is {got:.4g}; expected {want:.4g} "
-             f"(within {band:.0%})."]
+    lines = [tr("the standard deviation of {what} is {got:.4g}; expected {want:.4g} "
+                "(within {band:.0%}).").format(what=what, got=got, want=want, band=band)]
     for description, value in suspects.items():
         if abs(got / value - 1) <= band:
-            lines.append(f"It is close to {description}.")
+            lines.append(tr("It is close to {description}.").format(description=description))
             break
     fail("\n".join(lines))
 
@@ -124,11 +124,12 @@ def judge_std(sample, want, what, band, suspects):
 def weight_suspects(fan_in, fan_out, one):
     """description -> value of the spreads known mistakes give; `one` explains 1."""
     values = {
-        "2 / (fan_in + fan_out) = {:.4g}, the variance used as the standard deviation: the "
-        "square root is missing (the book's bug)": 2.0 / (fan_in + fan_out),
-        "sqrt(2 / fan_in) = {:.4g}, He initialisation, not Glorot": np.sqrt(2.0 / fan_in),
-        "sqrt(1 / fan_in) = {:.4g}, LeCun initialisation, not Glorot": np.sqrt(1.0 / fan_in),
-        "sqrt(2 / fan_out) = {:.4g}: fan_in is left out": np.sqrt(2.0 / fan_out),
+        tr("2 / (fan_in + fan_out) = {:.4g}, the variance used as the standard deviation: the "
+           "square root is missing (the book's bug)"): 2.0 / (fan_in + fan_out),
+        tr("sqrt(2 / fan_in) = {:.4g}, He initialisation, not Glorot"): np.sqrt(2.0 / fan_in),
+        tr("sqrt(1 / fan_in) = {:.4g}, LeCun initialisation, not Glorot"):
+            np.sqrt(1.0 / fan_in),
+        tr("sqrt(2 / fan_out) = {:.4g}: fan_in is left out"): np.sqrt(2.0 / fan_out),
     }
     return {f"1: {one}": 1.0, **{text.format(v): v for text, v in values.items()}}
 
@@ -137,20 +138,22 @@ def check_kept(output, X, keep, what):
     """Each output is 0 or X / keep; fail with the likely mistake otherwise."""
     output = np.asarray(output)
     if output.shape != X.shape:
-        fail(f"{what} has shape {output.shape}; expected the input's shape {X.shape}")
+        fail(tr("{what} has shape {shape}; expected the input's shape {input_shape}").format(
+            what=what, shape=output.shape, input_shape=X.shape))
     kept = output != 0
     if not kept.any():
-        fail(f"every element of {what} is 0: Dropout keeps each element with probability "
-             f"keep_prob = {keep}")
+        fail(tr("every element of {what} is 0: Dropout keeps each element with probability "
+                "keep_prob = {keep}").format(what=what, keep=keep))
     if kept.all():
-        fail(f"no element of {what} is 0: in training, Dropout sets each element to 0 with "
-             f"probability 1 - keep_prob (inputs here are never 0)")
-    assert_close(output, np.where(kept, X / keep, 0.0), f"{what} where it is not 0 "
-                 "(expected: input / keep_prob)", rtol=1e-12, atol=0.0, suspects={
-                     "the input itself: what is kept is not scaled by 1 / keep_prob. Inverted "
-                     "dropout divides by keep_prob in training (the book instead multiplies "
-                     "by keep_prob at inference)": np.where(kept, X, 0.0),
-                     "input * keep_prob: multiplied by keep_prob instead of divided by it":
+        fail(tr("no element of {what} is 0: in training, Dropout sets each element to 0 with "
+                "probability 1 - keep_prob (inputs here are never 0)").format(what=what))
+    assert_close(output, np.where(kept, X / keep, 0.0), tr("{what} where it is not 0 "
+                 "(expected: input / keep_prob)").format(what=what), rtol=1e-12, atol=0.0,
+                 suspects={
+                     tr("the input itself: what is kept is not scaled by 1 / keep_prob. "
+                        "Inverted dropout divides by keep_prob in training (the book instead "
+                        "multiplies by keep_prob at inference)"): np.where(kept, X, 0.0),
+                     tr("input * keep_prob: multiplied by keep_prob instead of divided by it"):
                          np.where(kept, X * keep, 0.0),
                  }, at={"input": X})
 
@@ -171,12 +174,13 @@ def test_glorot_std(ex):
     fan_in, fan_out = fans[:, 0].astype(float), fans[:, 1].astype(float)
     assert_close(got, want, "glorot_std(fan_in, fan_out)", at={"fan_in": fan_in,
                                                                "fan_out": fan_out}, suspects={
-        "2 / (fan_in + fan_out), the variance used as the standard deviation: the square "
-        "root is missing (the book's bug)": 2.0 / (fan_in + fan_out),
-        "sqrt(6 / (fan_in + fan_out)), the limit of Glorot's uniform distribution, not its "
-        "standard deviation": np.sqrt(6.0 / (fan_in + fan_out)),
-        "sqrt(2 / fan_in), He initialisation": np.sqrt(2.0 / fan_in),
-        "sqrt(1 / (fan_in + fan_out)): the 2 is missing": np.sqrt(1.0 / (fan_in + fan_out)),
+        tr("2 / (fan_in + fan_out), the variance used as the standard deviation: the square "
+           "root is missing (the book's bug)"): 2.0 / (fan_in + fan_out),
+        tr("sqrt(6 / (fan_in + fan_out)), the limit of Glorot's uniform distribution, not its "
+           "standard deviation"): np.sqrt(6.0 / (fan_in + fan_out)),
+        tr("sqrt(2 / fan_in), He initialisation"): np.sqrt(2.0 / fan_in),
+        tr("sqrt(1 / (fan_in + fan_out)): the 2 is missing"):
+            np.sqrt(1.0 / (fan_in + fan_out)),
     })
 
 
@@ -191,16 +195,19 @@ def test_dense_glorot(ex):
     X = ex.rng.standard_normal((4, FAN_IN))
     got = ex.learner(dense_init_probe, X, FAN_OUT, a_seed(ex.rng), "glorot")
     if got["n_param_ops"] < 2:
-        fail("after its first forward, the layer has no WeightMultiply and BiasAdd operations "
-             "(nothing with a `param`)")
+        fail(tr("after its first forward, the layer has no WeightMultiply and BiasAdd "
+                "operations (nothing with a `param`)"))
     want = glorot(FAN_IN, FAN_OUT)
-    layer = f"Dense({FAN_OUT}, weight_init='glorot') with {FAN_IN} inputs"
-    judge_std(got["W"], want, f"W ({FAN_IN}x{FAN_OUT}) of {layer}", 0.02,
-              weight_suspects(FAN_IN, FAN_OUT, "weight_init='glorot' is ignored (standard "
-                              "normal weights)"))
-    judge_std(got["B"], want, f"B (1x{FAN_OUT}) of {layer}", 0.3,
-              weight_suspects(FAN_IN, FAN_OUT, "B is not scaled by glorot_std (scale B "
-                              "as well as W)"))
+    layer = tr("Dense({fan_out}, weight_init='glorot') with {fan_in} inputs").format(
+        fan_out=FAN_OUT, fan_in=FAN_IN)
+    judge_std(got["W"], want, tr("W ({fan_in}x{fan_out}) of {layer}").format(
+                  fan_in=FAN_IN, fan_out=FAN_OUT, layer=layer), 0.02,
+              weight_suspects(FAN_IN, FAN_OUT, tr("weight_init='glorot' is ignored (standard "
+                                                  "normal weights)")))
+    judge_std(got["B"], want, tr("B (1x{fan_out}) of {layer}").format(
+                  fan_out=FAN_OUT, layer=layer), 0.3,
+              weight_suspects(FAN_IN, FAN_OUT, tr("B is not scaled by glorot_std (scale B "
+                                                  "as well as W)")))
 
 
 @check("Dense(weight_init='standard') draws standard normal W and B and lists them in params",
@@ -212,18 +219,21 @@ def test_dense_standard(ex):
     X = ex.rng.standard_normal((4, FAN_IN))
     got = ex.learner(dense_init_probe, X, FAN_OUT, a_seed(ex.rng))
     if got["n_param_ops"] < 2:
-        fail("after its first forward, the layer has no WeightMultiply and BiasAdd operations "
-             "(nothing with a `param`)")
-    layer = f"Dense({FAN_OUT}) with {FAN_IN} inputs"
+        fail(tr("after its first forward, the layer has no WeightMultiply and BiasAdd "
+                "operations (nothing with a `param`)"))
+    layer = tr("Dense({fan_out}) with {fan_in} inputs").format(fan_out=FAN_OUT, fan_in=FAN_IN)
     std = glorot(FAN_IN, FAN_OUT)
-    suspects = {f"glorot_std({FAN_IN}, {FAN_OUT}) = {std:.4g}: Glorot scaling is used though "
-                "weight_init is 'standard'": std}
-    judge_std(got["W"], 1.0, f"W ({FAN_IN}x{FAN_OUT}) of {layer}", 0.02, suspects)
-    judge_std(got["B"], 1.0, f"B (1x{FAN_OUT}) of {layer}", 0.3, suspects)
+    suspects = {tr("glorot_std({fan_in}, {fan_out}) = {std:.4g}: Glorot scaling is used though "
+                   "weight_init is 'standard'").format(fan_in=FAN_IN, fan_out=FAN_OUT, std=std):
+                std}
+    judge_std(got["W"], 1.0, tr("W ({fan_in}x{fan_out}) of {layer}").format(
+        fan_in=FAN_IN, fan_out=FAN_OUT, layer=layer), 0.02, suspects)
+    judge_std(got["B"], 1.0, tr("B (1x{fan_out}) of {layer}").format(
+        fan_out=FAN_OUT, layer=layer), 0.3, suspects)
     if got["params_are_ops"] != 1.0:
-        fail(f"after the first forward, layer.params has {int(got['n_params'])} arrays; "
-             "expected [W, B], the operations' own arrays: call self._params() at the end "
-             "of _setup_layer")
+        fail(tr("after the first forward, layer.params has {n} arrays; expected [W, B], the "
+                "operations' own arrays: call self._params() at the end of _setup_layer")
+             .format(n=int(got["n_params"])))
 
 
 # --------------------------------------------------------------------------- Dropout
@@ -248,25 +258,27 @@ def test_dropout_kept_fraction(ex):
     got = ex.learner(dropout_probe, X, KEEP, a_seed(ex.rng))
     out = np.asarray(got["output"])
     if out.shape != X.shape:
-        fail(f"Dropout({KEEP}).forward(X) has shape {out.shape}; expected the input's shape "
-             f"{X.shape}")
+        fail(tr("Dropout({keep}).forward(X) has shape {shape}; expected the input's shape "
+                "{input_shape}").format(keep=KEEP, shape=out.shape, input_shape=X.shape))
     n = X.size
     kept = float(np.mean(out != 0))
     se = np.sqrt(KEEP * (1 - KEEP) / n)
     if abs(kept - KEEP) > Z * se:
-        lines = [f"Dropout({KEEP}).forward(X) kept {kept:.4f} of {n} elements (nonzero "
-                 f"outputs); expected keep_prob = {KEEP} (within {Z * se:.4f})."]
+        lines = [tr("Dropout({keep}).forward(X) kept {kept:.4f} of {n} elements (nonzero "
+                    "outputs); expected keep_prob = {keep} (within {bound:.4f}).").format(
+                        keep=KEEP, kept=kept, n=n, bound=Z * se)]
         if abs(kept - (1 - KEEP)) <= Z * se:
-            lines.append("That is 1 - keep_prob: keep_prob is the probability of keeping an "
-                         "element, not of dropping it.")
+            lines.append(tr("That is 1 - keep_prob: keep_prob is the probability of keeping an "
+                            "element, not of dropping it."))
         fail("\n".join(lines))
     ratio = float(np.mean(out) / np.mean(X))
     se_ratio = np.sqrt((1 - KEEP) / KEEP * np.mean(X**2) / n) / np.mean(X)
     if abs(ratio - 1) > Z * se_ratio:
-        lines = [f"the mean of Dropout({KEEP}).forward(X) is {ratio:.4f} times the mean of "
-                 f"the input (positive here); expected 1 (within {Z * se_ratio:.4f})."]
+        lines = [tr("the mean of Dropout({keep}).forward(X) is {ratio:.4f} times the mean of "
+                    "the input (positive here); expected 1 (within {bound:.4f}).").format(
+                        keep=KEEP, ratio=ratio, bound=Z * se_ratio)]
         if abs(ratio - KEEP) <= Z * se_ratio:
-            lines.append("That is keep_prob: what is kept is not scaled by 1 / keep_prob.")
+            lines.append(tr("That is keep_prob: what is kept is not scaled by 1 / keep_prob."))
         fail("\n".join(lines))
 
 
@@ -286,12 +298,12 @@ def test_dropout_new_mask(ex):
     got = ex.learner(probe, X, seed)
     first, again, twin = (np.asarray(got[k]) == 0 for k in ("first", "again", "twin"))
     if not np.array_equal(first, twin):
-        fail("two Dropouts given np.random.default_rng with the same seed dropped different "
-             "elements: draw the mask from self.rng, not from np.random or a new generator")
+        fail(tr("two Dropouts given np.random.default_rng with the same seed dropped different "
+                "elements: draw the mask from self.rng, not from np.random or a new generator"))
     if np.array_equal(first, again):
-        fail(f"a second training forward of the same Dropout dropped exactly the same "
-             f"{int(first.sum())} of {first.size} elements: draw a new mask on every "
-             "training forward")
+        fail(tr("a second training forward of the same Dropout dropped exactly the same "
+                "{dropped} of {size} elements: draw a new mask on every training forward")
+             .format(dropped=int(first.sum()), size=first.size))
 
 
 @check("Dropout at inference passes the input through unchanged", points=2,
@@ -310,21 +322,22 @@ def test_dropout_inference(ex):
                     X, inference=True)}
 
     got = ex.learner(probe, X_train, X, a_seed(ex.rng))
-    for key, what in [("fresh", f"a new Dropout({KEEP}).forward(X, inference=True)"),
-                      ("after_training", f"Dropout({KEEP}).forward(X, inference=True) after a "
-                       "training forward")]:
+    for key, what in [("fresh", tr("a new Dropout({keep}).forward(X, inference=True)")
+                       .format(keep=KEEP)),
+                      ("after_training", tr("Dropout({keep}).forward(X, inference=True) after "
+                                            "a training forward").format(keep=KEEP))]:
         out = np.asarray(got[key])
         if out.shape == X.shape and (out == 0).any():
-            fail(f"{what} has {int((out == 0).sum())} of {out.size} outputs 0 (the inputs "
-                 "are never 0): dropout must be off at inference, when self.inference is "
-                 "True")
-        assert_close(out, X, f"{what} (expected: the input itself)", rtol=1e-12, atol=0.0,
-                     at={"input": X}, suspects={
-                         "input * keep_prob: scaled at inference, as in the book; inverted "
-                         "dropout scales by 1 / keep_prob in training instead, so inference "
-                         "is the identity": X * KEEP,
-                         "input / keep_prob: the 1 / keep_prob scaling belongs to training "
-                         "only": X / KEEP,
+            fail(tr("{what} has {zeros} of {size} outputs 0 (the inputs are never 0): dropout "
+                    "must be off at inference, when self.inference is True").format(
+                        what=what, zeros=int((out == 0).sum()), size=out.size))
+        assert_close(out, X, tr("{what} (expected: the input itself)").format(what=what),
+                     rtol=1e-12, atol=0.0, at={"input": X}, suspects={
+                         tr("input * keep_prob: scaled at inference, as in the book; inverted "
+                            "dropout scales by 1 / keep_prob in training instead, so inference "
+                            "is the identity"): X * KEEP,
+                         tr("input / keep_prob: the 1 / keep_prob scaling belongs to training "
+                            "only"): X / KEEP,
                      })
 
 
@@ -338,25 +351,28 @@ def test_dropout_backward(ex):
     got = ex.learner(dropout_probe, X, KEEP, a_seed(ex.rng), G)
     out, grad = np.asarray(got["output"]), np.asarray(got["input_grad"])
     if out.shape != X.shape:
-        fail(f"Dropout({KEEP}).forward(X) has shape {out.shape}; expected the input's shape "
-             f"{X.shape}")
+        fail(tr("Dropout({keep}).forward(X) has shape {shape}; expected the input's shape "
+                "{input_shape}").format(keep=KEEP, shape=out.shape, input_shape=X.shape))
     dropped = out == 0
     if dropped.all() or not dropped.any():
-        fail(f"Dropout({KEEP}).forward(X) in training dropped {int(dropped.sum())} of "
-             f"{X.size} elements; expected about {1 - KEEP:.0%} of them")
+        fail(tr("Dropout({keep}).forward(X) in training dropped {dropped} of {size} elements; "
+                "expected about {share:.0%} of them").format(
+                    keep=KEEP, dropped=int(dropped.sum()), size=X.size, share=1 - KEEP))
     if grad.shape == X.shape:
         kept_zero = int(np.sum((grad == 0) & ~dropped))
         dropped_nonzero = int(np.sum((grad != 0) & dropped))
         if kept_zero or dropped_nonzero:
-            fail(f"the gradient from Dropout({KEEP}).backward(output_grad) is 0 at {kept_zero} "
-                 f"positions where the forward output was kept, and not 0 at "
-                 f"{dropped_nonzero} where it was dropped (of {X.size}): backward must reuse "
-                 "the mask forward drew (self.mask), not draw a new one")
+            fail(tr("the gradient from Dropout({keep}).backward(output_grad) is 0 at "
+                    "{kept_zero} positions where the forward output was kept, and not 0 at "
+                    "{dropped_nonzero} where it was dropped (of {size}): backward must reuse "
+                    "the mask forward drew (self.mask), not draw a new one").format(
+                        keep=KEEP, kept_zero=kept_zero, dropped_nonzero=dropped_nonzero,
+                        size=X.size))
     assert_close(grad, np.where(dropped, 0.0, G / KEEP), f"Dropout({KEEP}).backward"
                  "(output_grad)", rtol=1e-12, atol=0.0, at={"output_grad": G}, suspects={
-                     "output_grad * mask without / keep_prob: inverted dropout's backward "
-                     "divides by keep_prob, as its forward does": np.where(dropped, 0.0, G),
-                     "output_grad without the mask": G / KEEP,
+                     tr("output_grad * mask without / keep_prob: inverted dropout's backward "
+                        "divides by keep_prob, as its forward does"): np.where(dropped, 0.0, G),
+                     tr("output_grad without the mask"): G / KEEP,
                  })
 
 
@@ -388,37 +404,41 @@ def test_dense_dropout(ex):
     got = ex.learner(dense_dropout_probe, X, neurons, DENSE_KEEP, a_seed(ex.rng))
     layer = f"Dense({neurons}, dropout={DENSE_KEEP})"
     if got["n_param_ops"] < 2:
-        fail(f"after its first forward, {layer} has no WeightMultiply and BiasAdd operations "
-             "(nothing with a `param`)")
+        fail(tr("after its first forward, {layer} has no WeightMultiply and BiasAdd "
+                "operations (nothing with a `param`)").format(layer=layer))
     train, infer = np.asarray(got["train"]), np.asarray(got["infer"])
     if not (train == 0).any():
-        lines = [f"no output of {layer} in training (net.forward(X)) is exactly 0: it has "
-                 "no Dropout after the activation."]
+        lines = [tr("no output of {layer} in training (net.forward(X)) is exactly 0: it has "
+                    "no Dropout after the activation.").format(layer=layer)]
         if np.mean(train == 0.5) > 0.1:
-            lines.append(f"{int(np.sum(train == 0.5))} outputs are 0.5 = sigmoid(0): the "
-                         "Dropout comes before the activation; it must follow it.")
+            lines.append(tr("{count} outputs are 0.5 = sigmoid(0): the Dropout comes before "
+                            "the activation; it must follow it.").format(
+                                count=int(np.sum(train == 0.5))))
         fail("\n".join(lines))
     if (infer == 0).any():
-        fail(f"net.forward(X, inference=True) through {layer} has {int((infer == 0).sum())} "
-             f"of {infer.size} outputs 0: the layer's Dropout must be off at inference")
+        fail(tr("net.forward(X, inference=True) through {layer} has {zeros} of {size} outputs "
+                "0: the layer's Dropout must be off at inference").format(
+                    layer=layer, zeros=int((infer == 0).sum()), size=infer.size))
     activation = sigmoid(X @ got["W"] + got["B"])
-    assert_close(infer, activation, f"net.forward(X, inference=True) through {layer} "
-                 "(expected: sigmoid(X W + B) with the layer's own W and B)", rtol=1e-9,
-                 suspects={"sigmoid(X W + B) * keep_prob: scaled at inference":
+    assert_close(infer, activation, tr("net.forward(X, inference=True) through {layer} "
+                 "(expected: sigmoid(X W + B) with the layer's own W and B)").format(
+                     layer=layer), rtol=1e-9,
+                 suspects={tr("sigmoid(X W + B) * keep_prob: scaled at inference"):
                            activation * DENSE_KEEP})
     n = train.size
     kept = float(np.mean(train != 0))
     se = np.sqrt(DENSE_KEEP * (1 - DENSE_KEEP) / n)
     if abs(kept - DENSE_KEEP) > Z * se:
-        lines = [f"{layer} kept {kept:.4f} of its {n} outputs in training; expected "
-                 f"dropout = {DENSE_KEEP}, the keep probability (within {Z * se:.4f})."]
+        lines = [tr("{layer} kept {kept:.4f} of its {n} outputs in training; expected "
+                    "dropout = {keep}, the keep probability (within {bound:.4f}).").format(
+                        layer=layer, kept=kept, n=n, keep=DENSE_KEEP, bound=Z * se)]
         if abs(kept - (1 - DENSE_KEEP)) <= Z * se:
-            lines.append("That is 1 - dropout: dropout is the probability of keeping an "
-                         "output, not of dropping it.")
+            lines.append(tr("That is 1 - dropout: dropout is the probability of keeping an "
+                            "output, not of dropping it."))
         fail("\n".join(lines))
     assert_close(train, np.where(train == 0, 0.0, activation / DENSE_KEEP),
-                 f"net.forward(X) through {layer} where it is not 0 (expected: the "
-                 "activation's output / keep_prob)", rtol=1e-9)
+                 tr("net.forward(X) through {layer} where it is not 0 (expected: the "
+                    "activation's output / keep_prob)").format(layer=layer), rtol=1e-9)
 
 
 @check("Dense's Dropout draws from the layer's rng: the same seed gives the same masks",
@@ -437,12 +457,12 @@ def test_dense_dropout_rng(ex):
     got = ex.learner(probe, X, seed)
     a, b = np.asarray(got["a"]) == 0, np.asarray(got["b"]) == 0
     if not a.any():
-        fail(f"no output of Dense(40, dropout={DENSE_KEEP}) in training is exactly 0: it has "
-             "no Dropout after the activation")
+        fail(tr("no output of Dense(40, dropout={keep}) in training is exactly 0: it has "
+                "no Dropout after the activation").format(keep=DENSE_KEEP))
     if not np.array_equal(a, b):
-        fail(f"two networks with the same seed, each one Dense(40, dropout={DENSE_KEEP}), "
-             "dropped different outputs in training: give the Dropout the layer's own "
-             "generator, rng=self.rng")
+        fail(tr("two networks with the same seed, each one Dense(40, dropout={keep}), "
+                "dropped different outputs in training: give the Dropout the layer's own "
+                "generator, rng=self.rng").format(keep=DENSE_KEEP))
 
 
 @check("Dense(dropout=1.0), the default, adds no Dropout", points=1,
@@ -452,11 +472,11 @@ def test_dense_no_dropout(ex):
     X = ex.rng.standard_normal((50, 10))
     got = ex.learner(dense_dropout_probe, X, 20, 1.0, a_seed(ex.rng))
     if got["n_param_ops"] < 2:
-        fail("after its first forward, Dense(20, dropout=1.0) has no WeightMultiply and "
-             "BiasAdd operations (nothing with a `param`)")
-    assert_close(got["train"], sigmoid(X @ got["W"] + got["B"]), "net.forward(X) through "
-                 "Dense(20, dropout=1.0) in training (expected: sigmoid(X W + B))", rtol=1e-9)
+        fail(tr("after its first forward, Dense(20, dropout=1.0) has no WeightMultiply and "
+                "BiasAdd operations (nothing with a `param`)"))
+    assert_close(got["train"], sigmoid(X @ got["W"] + got["B"]), tr("net.forward(X) through "
+                 "Dense(20, dropout=1.0) in training (expected: sigmoid(X W + B))"), rtol=1e-9)
     if got["n_ops"] != 3:
-        fail(f"Dense(20, dropout=1.0) has {int(got['n_ops'])} operations; expected 3 "
-             "(WeightMultiply, BiasAdd, the activation): dropout=1.0 keeps everything, so "
-             "add a Dropout only when dropout < 1")
+        fail(tr("Dense(20, dropout=1.0) has {n} operations; expected 3 (WeightMultiply, "
+                "BiasAdd, the activation): dropout=1.0 keeps everything, so add a Dropout only "
+                "when dropout < 1").format(n=int(got["n_ops"])))

@@ -16,7 +16,7 @@ is the book's convolution (a cross-correlation) with any padding, and
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from grader import assert_close, check, gradcheck
+from grader import assert_close, check, gradcheck, tr
 
 SIZES_1D = {3: 9, 5: 10}
 
@@ -60,39 +60,43 @@ def square_only(result, shape):
     """The suspect for a loop bound that uses H where W belongs (or W where H does)."""
     height, width = shape
     if height < width:
-        return {"only the first H columns filled in: a loop over the columns runs to H "
-                "(img.shape[0]) where W (img.shape[1]) belongs": first_columns(result, height)}
-    return {"only the first W rows filled in: a loop over the rows runs to W "
-            "(img.shape[1]) where H (img.shape[0]) belongs": first_rows(result, width)}
+        return {tr("only the first H columns filled in: a loop over the columns runs to H "
+                   "(img.shape[0]) where W (img.shape[1]) belongs"):
+                first_columns(result, height)}
+    return {tr("only the first W rows filled in: a loop over the rows runs to W "
+               "(img.shape[1]) where H (img.shape[0]) belongs"): first_rows(result, width)}
 
 
 def padding_suspects(x, w):
     """Known-wrong forward results of a padding mistake, for a kernel w of odd size K."""
     k = w.shape[0]
-    out = {"no padding: the output shrinks to L - K + 1": correlate(x, w, 0)}
+    out = {tr("no padding: the output shrinks to L - K + 1"): correlate(x, w, 0)}
     if k != 3:
-        out["padding 1 whatever the kernel size (right only for K = 3): the output "
-            "shrinks"] = correlate(x, w, 1)
-    out["padding K // 2 + 1: one zero too many at each border, so the output is "
-        "shifted by one"] = correlate(x, w, k // 2 + 1, x.shape)
-    out["padding K // 2 + 1: one zero too many at each border, so the output has "
-        "two extra elements"] = correlate(x, w, k // 2 + 1)
-    out["padding K // 2 - 1: one zero too few at each border"] = correlate(x, w, k // 2 - 1)
+        out[tr("padding 1 whatever the kernel size (right only for K = 3): the output "
+               "shrinks")] = correlate(x, w, 1)
+    out[tr("padding K // 2 + 1: one zero too many at each border, so the output is "
+           "shifted by one")] = correlate(x, w, k // 2 + 1, x.shape)
+    out[tr("padding K // 2 + 1: one zero too many at each border, so the output has "
+           "two extra elements")] = correlate(x, w, k // 2 + 1)
+    out[tr("padding K // 2 - 1: one zero too few at each border")] = \
+        correlate(x, w, k // 2 - 1)
     return out
 
 
 def kernel_grad_suspects(x, g, k):
     """Known-wrong parameter gradients."""
-    out = {"the gradient with output_grad ignored (as if it were all ones)":
+    out = {tr("the gradient with output_grad ignored (as if it were all ones)"):
            kernel_grad(x, np.ones_like(g), k, k // 2),
-           "no padding: the input is not padded": kernel_grad(x, g, k, 0)}
+           tr("no padding: the input is not padded"): kernel_grad(x, g, k, 0)}
     if k != 3:
-        out["padding 1 whatever the kernel size (right only for K = 3)"] = kernel_grad(x, g, k, 1)
-    out["the input padded with K // 2 + 1: one zero too many at each border"] = \
+        out[tr("padding 1 whatever the kernel size (right only for K = 3)")] = \
+            kernel_grad(x, g, k, 1)
+    out[tr("the input padded with K // 2 + 1: one zero too many at each border")] = \
         kernel_grad(x, g, k, k // 2 + 1)
-    out["the input padded with K // 2 - 1: one zero too few at each border"] = \
+    out[tr("the input padded with K // 2 - 1: one zero too few at each border")] = \
         kernel_grad(x, g, k, k // 2 - 1)
-    out["the gradient back to front (the kernel flipped)"] = np.flip(kernel_grad(x, g, k, k // 2))
+    out[tr("the gradient back to front (the kernel flipped)")] = \
+        np.flip(kernel_grad(x, g, k, k // 2))
     return out
 
 
@@ -101,13 +105,14 @@ def input_grad_suspects(x, w, g):
     k = w.shape[0]
     flipped = np.flip(w)
     return {
-        "the gradient without the kernel flip: output_grad correlated with param as in the "
-        "forward pass, where the kernel must run back to front": correlate(g, w, k // 2),
-        "the gradient with output_grad ignored (as if it were all ones)":
+        tr("the gradient without the kernel flip: output_grad correlated with param as in "
+           "the forward pass, where the kernel must run back to front"):
+            correlate(g, w, k // 2),
+        tr("the gradient with output_grad ignored (as if it were all ones)"):
             correlate(np.ones_like(g), flipped, k // 2),
-        "the gradient computed from the input where output_grad belongs":
+        tr("the gradient computed from the input where output_grad belongs"):
             correlate(x, flipped, k // 2),
-        "output_grad padded with K // 2 + 1: one zero too many at each border":
+        tr("output_grad padded with K // 2 + 1: one zero too many at each border"):
             correlate(g, flipped, k // 2 + 1, g.shape),
     }
 
@@ -131,13 +136,14 @@ def test_pad_1d(ex):
 
     got, want = ex.both(probe, x)
     for num in (1, 2, 3):
-        assert_close(got[str(num)], want[str(num)], f"pad_1d(inp, {num}) with inp of length 8",
+        assert_close(got[str(num)], want[str(num)],
+                     tr("pad_1d(inp, {num}) with inp of length 8").format(num=num),
                      suspects={
-                         "num - 1 zeros at each end": np.pad(x, num - 1),
-                         "num + 1 zeros at each end": np.pad(x, num + 1),
-                         "2 * num zeros at each end": np.pad(x, 2 * num),
-                         "num zeros at the start only": np.pad(x, (num, 0)),
-                         "num zeros at the end only": np.pad(x, (0, num)),
+                         tr("num - 1 zeros at each end"): np.pad(x, num - 1),
+                         tr("num + 1 zeros at each end"): np.pad(x, num + 1),
+                         tr("2 * num zeros at each end"): np.pad(x, 2 * num),
+                         tr("num zeros at the start only"): np.pad(x, (num, 0)),
+                         tr("num zeros at the end only"): np.pad(x, (0, num)),
                      })
 
 
@@ -156,10 +162,11 @@ def test_conv_1d(ex):
     got, want = ex.both(probe, cases)
     for k, (x, w) in cases.items():
         assert_close(got[str(k)], want[str(k)],
-                     f"conv_1d(inp, param) with inp of length {x.shape[0]}, K = {k}",
+                     tr("conv_1d(inp, param) with inp of length {n}, K = {k}").format(
+                         n=x.shape[0], k=k),
                      at={"inp": x}, suspects={
-                         "the kernel flipped: a true convolution (np.convolve), where the "
-                         "book's convolution is a cross-correlation (np.correlate)":
+                         tr("the kernel flipped: a true convolution (np.convolve), where the "
+                            "book's convolution is a cross-correlation (np.correlate)"):
                              correlate(x, np.flip(w), k // 2),
                          **padding_suspects(x, w),
                      })
@@ -181,8 +188,8 @@ def test_input_grad_1d(ex):
     got, want = ex.both(probe, cases)
     for k, (x, w, g) in cases.items():
         assert_close(got[str(k)], want[str(k)],
-                     f"input_grad_1d(inp, param, output_grad) with inp of length {x.shape[0]}, "
-                     f"K = {k}", at={"output_grad": g},
+                     tr("input_grad_1d(inp, param, output_grad) with inp of length {n}, "
+                        "K = {k}").format(n=x.shape[0], k=k), at={"output_grad": g},
                      suspects=input_grad_suspects(x, w, g))
 
 
@@ -208,8 +215,8 @@ def test_input_grad_1d_numeric(ex):
 
     got = ex.learner(probe, cases, ex.seed)
     for k, (x, _) in cases.items():
-        gradcheck.verify(split(got, k), f"input_grad_1d(inp, param, output_grad), inp of "
-                         f"length {x.shape[0]}, K = {k}")
+        gradcheck.verify(split(got, k), tr("input_grad_1d(inp, param, output_grad), inp of "
+                                           "length {n}, K = {k}").format(n=x.shape[0], k=k))
 
 
 @check("param_grad_1d is the gradient of sum(conv_1d(inp, param) * output_grad) for param",
@@ -228,8 +235,9 @@ def test_param_grad_1d(ex):
     got, want = ex.both(probe, cases)
     for k, (x, _, g) in cases.items():
         assert_close(got[str(k)], want[str(k)],
-                     f"param_grad_1d(inp, param, output_grad) with inp of length {x.shape[0]}, "
-                     f"K = {k}", suspects=kernel_grad_suspects(x, g, k))
+                     tr("param_grad_1d(inp, param, output_grad) with inp of length {n}, "
+                        "K = {k}").format(n=x.shape[0], k=k),
+                     suspects=kernel_grad_suspects(x, g, k))
 
 
 @check("param_grad_1d agrees with a numerical gradient", points=1,
@@ -254,8 +262,8 @@ def test_param_grad_1d_numeric(ex):
 
     got = ex.learner(probe, cases, ex.seed)
     for k, (x, _) in cases.items():
-        gradcheck.verify(split(got, k), f"param_grad_1d(inp, param, output_grad), inp of "
-                         f"length {x.shape[0]}, K = {k}")
+        gradcheck.verify(split(got, k), tr("param_grad_1d(inp, param, output_grad), inp of "
+                                           "length {n}, K = {k}").format(n=x.shape[0], k=k))
 
 
 # --------------------------------------------------------------------------- 2-D
@@ -284,15 +292,18 @@ def test_pad_2d(ex):
     got, want = ex.both(probe, imgs, cases)
     for (h, w), img in imgs.items():
         num, key = cases[(h, w)], f"{h}x{w}"
-        assert_close(got[key], want[key], f"pad_2d(img, {num}) with img ({h}, {w})", suspects={
-            "the image transposed: H and W swapped": np.pad(img.T, num),
-            "num - 1 zeros on each side": np.pad(img, num - 1),
-            "num + 1 zeros on each side": np.pad(img, num + 1),
-            "2 * num zeros on each side": np.pad(img, 2 * num),
-            "rows of zeros above and below only, no columns": np.pad(img, ((num, num), (0, 0))),
-            "columns of zeros left and right only, no rows": np.pad(img, ((0, 0), (num, num))),
-            "zeros above and left only": np.pad(img, ((num, 0), (num, 0))),
-            "zeros below and right only": np.pad(img, ((0, num), (0, num))),
+        what = tr("pad_2d(img, {num}) with img ({h}, {w})").format(num=num, h=h, w=w)
+        assert_close(got[key], want[key], what, suspects={
+            tr("the image transposed: H and W swapped"): np.pad(img.T, num),
+            tr("num - 1 zeros on each side"): np.pad(img, num - 1),
+            tr("num + 1 zeros on each side"): np.pad(img, num + 1),
+            tr("2 * num zeros on each side"): np.pad(img, 2 * num),
+            tr("rows of zeros above and below only, no columns"):
+                np.pad(img, ((num, num), (0, 0))),
+            tr("columns of zeros left and right only, no rows"):
+                np.pad(img, ((0, 0), (num, num))),
+            tr("zeros above and left only"): np.pad(img, ((num, 0), (num, 0))),
+            tr("zeros below and right only"): np.pad(img, ((0, num), (0, num))),
         })
 
 
@@ -311,14 +322,16 @@ def test_conv_2d(ex):
     for k, (img, w) in cases.items():
         true = correlate(img, w, k // 2)
         assert_close(got[str(k)], want[str(k)],
-                     f"conv_2d(img, param) with img {img.shape}, param ({k}, {k})",
+                     tr("conv_2d(img, param) with img {shape}, param ({k}, {k})").format(
+                         shape=img.shape, k=k),
                      at={"img": img}, suspects={
-                         "the kernel flipped: a true convolution, where the book's "
-                         "convolution is a cross-correlation (no flip)":
+                         tr("the kernel flipped: a true convolution, where the book's "
+                            "convolution is a cross-correlation (no flip)"):
                              correlate(img, np.flip(w), k // 2),
-                         "the kernel transposed: param[j, i] where param[i, j] belongs":
+                         tr("the kernel transposed: param[j, i] where param[i, j] belongs"):
                              correlate(img, w.T, k // 2),
-                         "the image transposed: H and W swapped": correlate(img.T, w, k // 2),
+                         tr("the image transposed: H and W swapped"):
+                             correlate(img.T, w, k // 2),
                          **square_only(true, img.shape),
                          **padding_suspects(img, w),
                      })
@@ -329,25 +342,34 @@ def test_conv_2d(ex):
              "grad[r, c] = sum over i, j of padded_grad[r + K - 1 - i, c + K - 1 - j] * "
              "param[i, j]. Without the flip the result is right only for symmetric kernels."))
 def test_input_grad_2d(ex):
-    cases = cases_2d(ex.rng, {3: (4, 6), 5: (5, 7)})
+    # First a single 1 in output_grad: the gradient is then the kernel as the code applies
+    # it, turned 180 degrees. A kernel left unflipped shows as the mirror image.
+    impulse = np.zeros((5, 5))
+    impulse[2, 2] = 1.0
+    cases = {"impulse": (ex.rng.standard_normal((5, 5)), ex.rng.standard_normal((3, 3)),
+                         impulse),
+             **cases_2d(ex.rng, {3: (4, 6), 5: (5, 7)})}
 
     def probe(m, cases):
         return {str(k): m.input_grad_2d(img, w, g) for k, (img, w, g) in cases.items()}
 
     got, want = ex.both(probe, cases)
-    for k, (img, w, g) in cases.items():
+    for key, (img, w, g) in cases.items():
+        k = w.shape[0]
         true = correlate(g, np.flip(w), k // 2)
-        assert_close(got[str(k)], want[str(k)],
-                     f"input_grad_2d(img, param, output_grad) with img {img.shape}, "
-                     f"param ({k}, {k})", at={"output_grad": g}, suspects={
-                         **input_grad_suspects(img, w, g),
-                         "the kernel flipped top to bottom only (it must be flipped both ways)":
-                             correlate(g, np.flip(w, 0), k // 2),
-                         "the kernel flipped left to right only (it must be flipped both ways)":
-                             correlate(g, np.flip(w, 1), k // 2),
-                         "the kernel transposed instead of flipped": correlate(g, w.T, k // 2),
-                         **square_only(true, img.shape),
-                     })
+        what = (tr("input_grad_2d(img, param, output_grad) with output_grad a single 1 at "
+                   "[2, 2], param (3, 3)") if key == "impulse" else
+                tr("input_grad_2d(img, param, output_grad) with img {shape}, "
+                   "param ({k}, {k})").format(shape=img.shape, k=k))
+        assert_close(got[str(key)], want[str(key)], what, at={"output_grad": g}, suspects={
+            **input_grad_suspects(img, w, g),
+            tr("the kernel flipped top to bottom only (it must be flipped both ways)"):
+                correlate(g, np.flip(w, 0), k // 2),
+            tr("the kernel flipped left to right only (it must be flipped both ways)"):
+                correlate(g, np.flip(w, 1), k // 2),
+            tr("the kernel transposed instead of flipped"): correlate(g, w.T, k // 2),
+            **(square_only(true, img.shape) if key != "impulse" else {}),
+        })
 
 
 @check("input_grad_2d agrees with a numerical gradient", points=1,
@@ -389,19 +411,19 @@ def test_param_grad_2d(ex):
     for k, (img, _, g) in cases.items():
         h, w = img.shape
         if h < w:
-            partial = {"a sum over the first H columns only: a loop over the columns runs to H "
-                       "(img.shape[0]) where W (img.shape[1]) belongs":
+            partial = {tr("a sum over the first H columns only: a loop over the columns runs "
+                          "to H (img.shape[0]) where W (img.shape[1]) belongs"):
                            kernel_grad(img, first_columns(g, h), k, k // 2)}
         else:
-            partial = {"a sum over the first W rows only: a loop over the rows runs to W "
-                       "(img.shape[1]) where H (img.shape[0]) belongs":
+            partial = {tr("a sum over the first W rows only: a loop over the rows runs to W "
+                          "(img.shape[1]) where H (img.shape[0]) belongs"):
                            kernel_grad(img, first_rows(g, w), k, k // 2)}
         true = kernel_grad(img, g, k, k // 2)
         assert_close(got[str(k)], want[str(k)],
-                     f"param_grad_2d(img, param, output_grad) with img {img.shape}, "
-                     f"param ({k}, {k})", suspects={
+                     tr("param_grad_2d(img, param, output_grad) with img {shape}, "
+                        "param ({k}, {k})").format(shape=img.shape, k=k), suspects={
                          **kernel_grad_suspects(img, g, k),
-                         "the gradient transposed": true.T,
+                         tr("the gradient transposed"): true.T,
                          **partial,
                      })
 

@@ -18,7 +18,7 @@ the output pixels: `conv` with any padding, `patches`, `input_grad_padded` and
 """
 import numpy as np
 
-from grader import CheckFailed, assert_close, check, fail, gradcheck
+from grader import CheckFailed, assert_close, check, fail, gradcheck, tr
 
 BATCH, C_IN, C_OUT = 3, 2, 3
 SIZES = {3: (5, 7), 5: (6, 4)}  # K -> (H, W): never square, both orientations
@@ -109,11 +109,11 @@ def shifted(x, W, K):
     """The two outputs shifted by one pixel: padding off by one at the start and end."""
     p = K // 2
     return {
-        "the output shifted one pixel down and right: one more zero than K // 2 before and "
-        "one fewer after (an off-by-one in the padding or the window's start)":
+        tr("the output shifted one pixel down and right: one more zero than K // 2 before and "
+           "one fewer after (an off-by-one in the padding or the window's start)"):
             conv(x, W, (p + 1, p - 1)),
-        "the output shifted one pixel up and left: one fewer zero than K // 2 before and "
-        "one more after (an off-by-one in the padding or the window's start)":
+        tr("the output shifted one pixel up and left: one fewer zero than K // 2 before and "
+           "one more after (an off-by-one in the padding or the window's start)"):
             conv(x, W, (p - 1, p + 1)),
     }
 
@@ -138,9 +138,10 @@ def at_k(K, run, *args, k3_runs=None):
     except CheckFailed as exc:
         if K == 3 or exc.kind != "error" or (k3_runs is not None and not k3_runs()):
             raise
-        fail(f"{exc.message}\nIt runs with K = 3 but not with K = 5: is the padding K // 2 "
-             "(2 here) everywhere, not a fixed 1? Are K and the sizes read from the shapes, "
-             "not written as 3?", "error")
+        fail(f"{exc.message}\n" + tr(
+            "It runs with K = 3 but not with K = 5: is the padding K // 2 (2 here) everywhere, "
+            "not a fixed 1? Are K and the sizes read from the shapes, not written as 3?"),
+            "error")
 
 
 def square_only(out):
@@ -165,25 +166,27 @@ def test_image_patches(ex):
         right = patches(x, K)
         n, f = right.shape
         suspects = {
-            "rows in the order (image, column, row): H and W swapped (right only for square "
-            "images)": right.reshape(BATCH, H, W_, f).transpose(0, 2, 1, 3).reshape(n, f),
-            "rows in the order (row, column, image): the image must be the first (outermost) "
-            "index of the rows": right.reshape(BATCH, H * W_, f).transpose(1, 0, 2).reshape(n, f),
-            "each row in the order (i, j, channel): the channel comes first, (channel, i, j)":
+            tr("rows in the order (image, column, row): H and W swapped (right only for square "
+               "images)"): right.reshape(BATCH, H, W_, f).transpose(0, 2, 1, 3).reshape(n, f),
+            tr("rows in the order (row, column, image): the image must be the first "
+               "(outermost) index of the rows"):
+                right.reshape(BATCH, H * W_, f).transpose(1, 0, 2).reshape(n, f),
+            tr("each row in the order (i, j, channel): the channel comes first, (channel, i, j)"):
                 right.reshape(n, C_IN, K, K).transpose(0, 2, 3, 1).reshape(n, f),
-            "each patch transposed, (channel, j, i): i runs down the rows, j along the columns":
+            tr("each patch transposed, (channel, j, i): i runs down the rows, j along the columns"):
                 right.reshape(n, C_IN, K, K).transpose(0, 1, 3, 2).reshape(n, f),
-            "no padding: pad by K // 2 so there is one patch per pixel": patches(x, K, (0, 0)),
-            "padding K // 2 + 1: one zero too many on each side": patches(x, K, (p + 1, p + 1)),
-            "windows shifted one pixel: one more zero than K // 2 before and one fewer after":
+            tr("no padding: pad by K // 2 so there is one patch per pixel"): patches(x, K, (0, 0)),
+            tr("padding K // 2 + 1: one zero too many on each side"): patches(x, K, (p + 1, p + 1)),
+            tr("windows shifted one pixel: one more zero than K // 2 before and one fewer after"):
                 patches(x, K, (p + 1, p - 1)),
-            "windows shifted one pixel: one fewer zero than K // 2 before and one more after":
+            tr("windows shifted one pixel: one fewer zero than K // 2 before and one more after"):
                 patches(x, K, (p - 1, p + 1)),
         }
         if K != 3:
-            suspects = {f"padding 1 whatever K (K // 2 = {p} for K = {K})":
+            suspects = {tr("padding 1 whatever K (K // 2 = {p} for K = {K})").format(p=p, K=K):
                         patches(x, K, (1, 1)), **suspects}
-        assert_close(got, want, f"image_patches(x, {K}) with x of shape {x.shape}",
+        assert_close(got, want,
+                     tr("image_patches(x, {K}) with x of shape {shape}").format(K=K, shape=x.shape),
                      suspects=suspects)
 
 
@@ -212,52 +215,55 @@ def _judge_forward(ex, K):
     b, _, H, W_ = x.shape
     suspects = {}
     if K != 3:
-        suspects[f"padding 1 whatever K (K // 2 = {p} for K = {K})"] = conv(x, W, (1, 1))
+        suspects[tr("padding 1 whatever K (K // 2 = {p} for K = {K})").format(p=p, K=K)] = \
+            conv(x, W, (1, 1))
     suspects.update({
-        "W flipped in both spatial directions: the forward pass is out[b, o, r, c] = sum of "
-        "padded[b, ch, r + i, c + j] * W[o, ch, i, j], no flip (the flip belongs to the input "
-        "gradient)": conv(x, W[:, :, ::-1, ::-1]),
-        "W read as (in_channels, out_channels, K, K), the book's layout, with in_channels and "
-        "out_channels swapped: here W is (out_channels, in_channels, K, K), so use "
-        "W.reshape(out_channels, -1)": conv(x, W.transpose(1, 0, 2, 3).reshape(W.shape)),
-        "W.reshape(in_channels * K * K, out_channels): W's axes regrouped in the wrong order; "
-        "W.reshape(out_channels, -1).T keeps each filter together":
+        tr("W flipped in both spatial directions: the forward pass is out[b, o, r, c] = sum of "
+           "padded[b, ch, r + i, c + j] * W[o, ch, i, j], no flip (the flip belongs to the input "
+           "gradient)"): conv(x, W[:, :, ::-1, ::-1]),
+        tr("W read as (in_channels, out_channels, K, K), the book's layout, with in_channels and "
+           "out_channels swapped: here W is (out_channels, in_channels, K, K), so use "
+           "W.reshape(out_channels, -1)"): conv(x, W.transpose(1, 0, 2, 3).reshape(W.shape)),
+        tr("W.reshape(in_channels * K * K, out_channels): W's axes regrouped in the wrong order; "
+           "W.reshape(out_channels, -1).T keeps each filter together"):
             conv(x, W.reshape(-1, n_out).T.reshape(W.shape)),
-        "a sum over the output channels instead of the input channels (channels summed over "
-        "the wrong axis)": summed_over_out(x, W),
-        "only the first input channel: sum over all the input channels":
+        tr("a sum over the output channels instead of the input channels (channels summed over "
+           "the wrong axis)"): summed_over_out(x, W),
+        tr("only the first input channel: sum over all the input channels"):
             conv(x[:, :1], W[:, :1]),
-        "the (batch * H * W, out_channels) product reshaped straight to (batch, out_channels, "
-        "H, W): reshape to (batch, H, W, out_channels), then move the channel axis":
+        tr("the (batch * H * W, out_channels) product reshaped straight to (batch, out_channels, "
+           "H, W): reshape to (batch, H, W, out_channels), then move the channel axis"):
             rows_of(right).reshape(right.shape),
-        "H and W swapped (right only for square images): the output is (batch, "
-        "out_channels, H, W)": square_only(right),
-        "patch rows in the order (image, column, row) read back as (image, row, column): H "
-        "and W swapped (right only for square images)":
+        tr("H and W swapped (right only for square images): the output is (batch, "
+           "out_channels, H, W)"): square_only(right),
+        tr("patch rows in the order (image, column, row) read back as (image, row, column): H "
+           "and W swapped (right only for square images)"):
             right.transpose(0, 3, 2, 1).reshape(b, H, W_, n_out).transpose(0, 3, 1, 2),
-        "no padding: 'same' padding K // 2 keeps H x W": conv(x, W, (0, 0)),
-        "padding K // 2 + 1: one zero too many on each side": conv(x, W, (p + 1, p + 1)),
+        tr("no padding: 'same' padding K // 2 keeps H x W"): conv(x, W, (0, 0)),
+        tr("padding K // 2 + 1: one zero too many on each side"): conv(x, W, (p + 1, p + 1)),
         **shifted(x, W, K),
     })
-    assert_close(got, want, f"Conv2D_Op(W).forward(x) with x {x.shape}, W {W.shape} (K = {K})",
+    assert_close(got, want,
+                 tr("Conv2D_Op(W).forward(x) with x {x_shape}, W {w_shape} (K = {K})").format(
+                     x_shape=x.shape, w_shape=W.shape, K=K),
                  suspects=suspects)
 
 
-FORWARD_HINT = (
-    "out[b, o, r, c] = sum over channels ch and i, j of padded[b, ch, r + i, c + j] * "
-    "W[o, ch, i, j], padded by K // 2 (no flip). With the patches P = image_patches(x, K): "
-    "P @ W.reshape(out_channels, -1).T is (batch * H * W, out_channels); reshape it to "
-    "(batch, H, W, out_channels) and transpose to (batch, out_channels, H, W).")
-
-
 @check("Conv2D_Op's output for K = 3, on a batch of non-square images", points=2,
-       hint=FORWARD_HINT)
+       hint=("out[b, o, r, c] = sum over channels ch and i, j of padded[b, ch, r + i, c + j] * "
+             "W[o, ch, i, j], padded by K // 2 (no flip). With the patches P = image_patches(x, "
+             "K): P @ W.reshape(out_channels, -1).T is (batch * H * W, out_channels); reshape "
+             "it to (batch, H, W, out_channels) and transpose to (batch, out_channels, H, W)."))
 def test_conv_forward_k3(ex):
     _judge_forward(ex, 3)
 
 
 @check("Conv2D_Op's output for K = 5: padding K // 2 keeps H x W", points=2,
-       hint=FORWARD_HINT + " Read K from W.shape, and pad by K // 2 (2 for K = 5).")
+       hint=("out[b, o, r, c] = sum over channels ch and i, j of padded[b, ch, r + i, c + j] * "
+             "W[o, ch, i, j], padded by K // 2 (no flip). With the patches P = image_patches(x, "
+             "K): P @ W.reshape(out_channels, -1).T is (batch * H * W, out_channels); reshape "
+             "it to (batch, H, W, out_channels) and transpose to (batch, out_channels, H, W). "
+             "Read K from W.shape, and pad by K // 2 (2 for K = 5)."))
 def test_conv_forward_k5(ex):
     _judge_forward(ex, 5)
 
@@ -285,18 +291,19 @@ def test_conv_input_grad(ex):
         got, want = at_k(K, ex.both, _input_grad_probe, x, W, og)
         H, W_ = x.shape[2:]
         full = input_grad_padded(x.shape, W, og)
-        assert_close(got, want, f"Conv2D_Op(W)._input_grad(output_grad) with x {x.shape}, "
-                     f"W {W.shape} (K = {K})", suspects={
-                         "output_grad convolved with W without flipping it (the book's bug): "
-                         "the input gradient uses W flipped in both spatial directions, "
-                         "W[:, :, ::-1, ::-1]": conv(og, W.transpose(1, 0, 2, 3)),
-                         "output_grad ignored (as if all ones): multiply by output_grad":
+        assert_close(got, want, tr("Conv2D_Op(W)._input_grad(output_grad) with x {x_shape}, "
+                                   "W {w_shape} (K = {K})").format(
+                                       x_shape=x.shape, w_shape=W.shape, K=K), suspects={
+                         tr("output_grad convolved with W without flipping it (the book's bug): "
+                            "the input gradient uses W flipped in both spatial directions, "
+                            "W[:, :, ::-1, ::-1]"): conv(og, W.transpose(1, 0, 2, 3)),
+                         tr("output_grad ignored (as if all ones): multiply by output_grad"):
                              crop(input_grad_padded(x.shape, W, np.ones_like(og)), K, H, W_),
-                         "the padded gradient cropped one pixel too far up and left: drop "
-                         "K // 2 rows and columns on each side":
+                         tr("the padded gradient cropped one pixel too far up and left: drop "
+                            "K // 2 rows and columns on each side"):
                              crop(full, K, H, W_, -1),
-                         "the padded gradient cropped one pixel too far down and right: drop "
-                         "K // 2 rows and columns on each side":
+                         tr("the padded gradient cropped one pixel too far down and right: drop "
+                            "K // 2 rows and columns on each side"):
                              crop(full, K, H, W_, 1),
                      })
 
@@ -337,37 +344,38 @@ def test_conv_param_grad(ex):
         x, W, og = inputs(ex.rng, K)
         got, want = at_k(K, ex.both, _param_grad_probe, x, W, og)
         right = param_grad(x, W, og)
-        assert_close(got, want, f"Conv2D_Op(W)._param_grad(output_grad) for a batch of "
-                     f"{BATCH} images, W {W.shape} (K = {K})", suspects={
-                         "a gradient right only for batch 1 (the book's bug): each image's "
-                         "patches are paired with another image's output_grad (patch rows in "
-                         "the order (pixel, image), output_grad rows in the order (image, "
-                         "pixel))": right_for_batch_1(x, W, og),
-                         "patch rows in the order (image, column, row) paired with "
-                         "output_grad rows in the order (image, row, column): H and W swapped "
-                         "(right only for square images)": columns_first(x, W, og),
-                         "the gradient of the first image only: sum over every image of the "
-                         "batch": param_grad(x[:1], W, og[:1]),
-                         "the gradient of the last image only: sum over every image of the "
-                         "batch": param_grad(x[-1:], W, og[-1:]),
-                         "output_grad ignored (as if all ones): multiply the patches by "
-                         "output_grad": param_grad(x, W, np.ones_like(og)),
-                         "the mean over the batch instead of the sum": right / BATCH,
-                         "W's gradient flipped in both spatial directions":
+        assert_close(got, want, tr("Conv2D_Op(W)._param_grad(output_grad) for a batch of "
+                                   "{batch} images, W {w_shape} (K = {K})").format(
+                                       batch=BATCH, w_shape=W.shape, K=K), suspects={
+                         tr("a gradient right only for batch 1 (the book's bug): each image's "
+                            "patches are paired with another image's output_grad (patch rows in "
+                            "the order (pixel, image), output_grad rows in the order (image, "
+                            "pixel))"): right_for_batch_1(x, W, og),
+                         tr("patch rows in the order (image, column, row) paired with "
+                            "output_grad rows in the order (image, row, column): H and W swapped "
+                            "(right only for square images)"): columns_first(x, W, og),
+                         tr("the gradient of the first image only: sum over every image of the "
+                            "batch"): param_grad(x[:1], W, og[:1]),
+                         tr("the gradient of the last image only: sum over every image of the "
+                            "batch"): param_grad(x[-1:], W, og[-1:]),
+                         tr("output_grad ignored (as if all ones): multiply the patches by "
+                            "output_grad"): param_grad(x, W, np.ones_like(og)),
+                         tr("the mean over the batch instead of the sum"): right / BATCH,
+                         tr("W's gradient flipped in both spatial directions"):
                              right[:, :, ::-1, ::-1],
-                         "in_channels and out_channels swapped: W_grad has W's shape "
-                         "(out_channels, in_channels, K, K)": right.transpose(1, 0, 2, 3),
-                         "the gradient computed as (in_channels, out_channels, K, K) and "
-                         "reshaped to W's shape: transpose the axes, not reshape":
+                         tr("in_channels and out_channels swapped: W_grad has W's shape "
+                            "(out_channels, in_channels, K, K)"): right.transpose(1, 0, 2, 3),
+                         tr("the gradient computed as (in_channels, out_channels, K, K) and "
+                            "reshaped to W's shape: transpose the axes, not reshape"):
                              right.transpose(1, 0, 2, 3).reshape(W.shape),
-                         "P.T @ G reshaped to W's shape: that is (in_channels * K * K, "
-                         "out_channels), the transpose of G.T @ P":
+                         tr("P.T @ G reshaped to W's shape: that is (in_channels * K * K, "
+                            "out_channels), the transpose of G.T @ P"):
                              right.reshape(W.shape[0], -1).T.reshape(W.shape),
-                         "the gradient from windows shifted one pixel: one more zero than "
-                         "K // 2 before and one fewer after":
+                         tr("the gradient from windows shifted one pixel: one more zero than "
+                            "K // 2 before and one fewer after"):
                              param_grad(x, W, og, (K // 2 + 1, K // 2 - 1)),
-                         "the gradient from windows shifted one pixel: one fewer zero than "
-                         "K // 2 before and one more after":
+                         tr("the gradient from windows shifted one pixel: one fewer zero than "
+                            "K // 2 before and one more after"):
                              param_grad(x, W, og, (K // 2 - 1, K // 2 + 1)),
                      })
 
@@ -402,8 +410,9 @@ def test_conv_input_grad_numeric(ex):
     for K in SIZES:
         x, W, _ = inputs(ex.rng, K, SMALL)
         result = at_k(K, ex.learner, _numeric_probe, x, W, ex.seed, "x")
-        gradcheck.verify(result, f"Conv2D_Op(W) with W {W.shape} (K = {K}): forward(x) of "
-                         f"x {x.shape}, then _input_grad")
+        gradcheck.verify(result, tr("Conv2D_Op(W) with W {w_shape} (K = {K}): forward(x) of "
+                                    "x {x_shape}, then _input_grad").format(
+                                        w_shape=W.shape, K=K, x_shape=x.shape))
 
 
 @check("Conv2D_Op's parameter gradient agrees with a numerical one", points=2,
@@ -413,8 +422,9 @@ def test_conv_param_grad_numeric(ex):
     for K in SIZES:
         x, W, _ = inputs(ex.rng, K, SMALL)
         result = at_k(K, ex.learner, _numeric_probe, x, W, ex.seed, "W")
-        gradcheck.verify(result, f"Conv2D_Op(W) with W {W.shape} (K = {K}): forward(x) of "
-                         f"x {x.shape}, then _param_grad")
+        gradcheck.verify(result, tr("Conv2D_Op(W) with W {w_shape} (K = {K}): forward(x) of "
+                                    "x {x_shape}, then _param_grad").format(
+                                        w_shape=W.shape, K=K, x_shape=x.shape))
 
 
 # --------------------------------------------------------------------------- Flatten
@@ -427,12 +437,13 @@ def test_flatten_forward(ex):
     x = ex.rng.standard_normal((BATCH, C_OUT, 5, 7))
     got = ex.learner(lambda m, x: m.Flatten().forward(x), x)
     b = x.shape[0]
-    assert_close(got, x.reshape(b, -1), f"Flatten().forward(x) with x {x.shape}", suspects={
-        "a flat vector: it loses the batch axis; reshape to (batch, -1)": x.reshape(-1),
-        "(channels * H * W, batch): the batch must be the first axis": x.reshape(b, -1).T,
-        "input_.reshape(-1, batch): the batch must be the first axis": x.reshape(-1, b),
-        "each row in the order (row, column, channel): keep the input's order, "
-        "(channel, row, column)": x.transpose(0, 2, 3, 1).reshape(b, -1),
+    what = tr("Flatten().forward(x) with x {shape}").format(shape=x.shape)
+    assert_close(got, x.reshape(b, -1), what, suspects={
+        tr("a flat vector: it loses the batch axis; reshape to (batch, -1)"): x.reshape(-1),
+        tr("(channels * H * W, batch): the batch must be the first axis"): x.reshape(b, -1).T,
+        tr("input_.reshape(-1, batch): the batch must be the first axis"): x.reshape(-1, b),
+        tr("each row in the order (row, column, channel): keep the input's order, "
+           "(channel, row, column)"): x.transpose(0, 2, 3, 1).reshape(b, -1),
     })
 
 
@@ -451,14 +462,14 @@ def test_flatten_backward(ex):
 
     got = ex.learner(probe, x, og)
     b, c, H, W_ = x.shape
-    assert_close(got, og.reshape(x.shape), f"Flatten()._input_grad(output_grad) with input_ "
-                 f"{x.shape}", suspects={
-                     "output_grad still flat: reshape it back to the input's shape": og,
-                     "output_grad reshaped with H and W swapped: use self.input_.shape":
+    assert_close(got, og.reshape(x.shape), tr("Flatten()._input_grad(output_grad) with input_ "
+                                              "{shape}").format(shape=x.shape), suspects={
+                     tr("output_grad still flat: reshape it back to the input's shape"): og,
+                     tr("output_grad reshaped with H and W swapped: use self.input_.shape"):
                          og.reshape(b, c, W_, H),
-                     "output_grad reshaped as (batch, H, W, channels), the inverse of a "
-                     "channels-last flatten: use self.input_.shape":
+                     tr("output_grad reshaped as (batch, H, W, channels), the inverse of a "
+                        "channels-last flatten: use self.input_.shape"):
                          og.reshape(b, H, W_, c).transpose(0, 3, 1, 2),
-                     "ones: the gradient passes through unchanged, only reshaped":
+                     tr("ones: the gradient passes through unchanged, only reshaped"):
                          np.ones(x.shape),
                  })

@@ -6,7 +6,7 @@ convolution still trains to 90 %), so the layer's gradients are checked too.
 """
 import numpy as np
 
-from grader import assert_close, check, fail, gradcheck
+from grader import assert_close, check, fail, gradcheck, tr
 from grader.data import digits_split
 
 BAR, EPOCHS = 0.965, 20
@@ -21,7 +21,8 @@ class Draws:
 
     def standard_normal(self, shape):
         array = self.arrays.pop(0)
-        assert array.shape == tuple(shape), f"asked for {shape}, have {array.shape}"
+        assert array.shape == tuple(shape), tr("asked for {shape}, have {have}").format(
+            shape=shape, have=array.shape)
         return array.copy()
 
     def normal(self, loc=0.0, scale=1.0, size=None):
@@ -51,20 +52,22 @@ def test_conv2d_init(ex):
 
     got = ex.learner(probe, X, ex.seed)
     if tuple(got["shape"]) != (64, 8, 3, 3):
-        swapped = " (in and out swapped: that is the book's layout)" if tuple(
+        swapped = tr(" (in and out swapped: that is the book's layout)") if tuple(
             got["shape"]) == (8, 64, 3, 3) else ""
-        fail(f"layer.params[0] has shape {tuple(int(n) for n in got['shape'])}; expected "
-             f"(64, 8, 3, 3) for 64 kernels of 3 x 3 over 8 channels{swapped}.")
+        fail(tr("layer.params[0] has shape {shape}; expected (64, 8, 3, 3) for 64 kernels of "
+                "3 x 3 over 8 channels{swapped}.").format(
+            shape=tuple(int(n) for n in got["shape"]), swapped=swapped))
     std, want = float(got["std"]), glorot(8, 64, 3)
     if abs(std / want - 1) > 0.06:  # 4,608 draws: the sample deviation is within 1 % or so
-        guesses = {np.sqrt(2 / (8 + 64)): "fans without K * K: sqrt(2 / (8 + 64))",
-                   1.0: "1: W is not scaled at all",
-                   2 / (8 * 9 + 64 * 9): "the variance 2 / (fan_in + fan_out) used as the "
-                                         "deviation"}
-        named = next((f" It matches {text}." for value, text in guesses.items()
-                      if abs(std / value - 1) < 0.06), "")
-        fail(f"W's standard deviation is {std:.4g}; Glorot's for 8 channels in, 64 out and "
-             f"3 x 3 kernels is sqrt(2 / (72 + 576)) = {want:.4g}.{named}")
+        guesses = {np.sqrt(2 / (8 + 64)): tr("fans without K * K: sqrt(2 / (8 + 64))"),
+                   1.0: tr("1: W is not scaled at all"),
+                   2 / (8 * 9 + 64 * 9): tr("the variance 2 / (fan_in + fan_out) used as the "
+                                            "deviation")}
+        named = next((tr(" It matches {text}.").format(text=text)
+                      for value, text in guesses.items() if abs(std / value - 1) < 0.06), "")
+        fail(tr("W's standard deviation is {std:.4g}; Glorot's for 8 channels in, 64 out and "
+                "3 x 3 kernels is sqrt(2 / (72 + 576)) = {want:.4g}.{named}").format(
+            std=std, want=want, named=named))
 
 
 def layer_probe(m, X, A, activation, dropout, flatten, inference):
@@ -84,10 +87,11 @@ def test_conv2d_forward(ex):
     X, A = ex.rng.standard_normal((3, 2, 5, 6)), ex.rng.standard_normal((4, 2, 3, 3))
     got, want = ex.both(layer_probe, X, A, "tanh", 1.0, True, False)
     raw = ex.reference(layer_probe, X, A, "linear", 1.0, True, False)
-    assert_close(got, want, "Conv2D(4, 3, Tanh(), flatten=True).forward(X) for X (3, 2, 5, 6)",
-                 suspects={"the convolution without the activation": raw,
-                           "tanh of the flattened convolution, with W not scaled by Glorot's "
-                           "deviation": np.tanh(raw / glorot(2, 4, 3))})
+    assert_close(got, want,
+                 tr("Conv2D(4, 3, Tanh(), flatten=True).forward(X) for X (3, 2, 5, 6)"),
+                 suspects={tr("the convolution without the activation"): raw,
+                           tr("tanh of the flattened convolution, with W not scaled by "
+                              "Glorot's deviation"): np.tanh(raw / glorot(2, 4, 3))})
 
 
 @check("Conv2D's dropout drops while training and not at inference", points=1,
@@ -107,11 +111,12 @@ def test_conv2d_dropout(ex):
 
     got = ex.learner(probe, X, A)
     if not 0.3 < got["training_zeros"] < 0.7:
-        fail(f"Conv2D(..., dropout=0.5) set {float(got['training_zeros']):.0%} of its "
-             "training outputs to 0: about half should be dropped. Is the Dropout there?")
+        fail(tr("Conv2D(..., dropout=0.5) set {share:.0%} of its training outputs to 0: "
+                "about half should be dropped. Is the Dropout there?").format(
+            share=float(got["training_zeros"])))
     if got["inference_zeros"] > 0:
-        fail("Conv2D(..., dropout=0.5).forward(X, inference=True) still dropped outputs: "
-             "pass inference on.")
+        fail(tr("Conv2D(..., dropout=0.5).forward(X, inference=True) still dropped outputs: "
+                "pass inference on."))
 
 
 @check("Conv2D's gradients agree with numerical ones", points=2,
@@ -142,7 +147,8 @@ def test_conv2d_numeric(ex):
     gradcheck.verify(ex.learner(probe, X, W, ex.seed), "Conv2D(2, 3, Tanh(), flatten=True)")
 
 
-@check(f"the CNN reads at least {BAR:.1%} of the test digits after {EPOCHS} epochs", points=4,
+# A literal title, to be found for translation: 96.5% is BAR, 20 is EPOCHS.
+@check("the CNN reads at least 96.5% of the test digits after 20 epochs", points=4,
        timeout=90,
        hint=("A recipe that works: Conv2D(16, 3, ReLU(), dropout=0.8, flatten=True), then "
              "Dense(10, Linear(), weight_init='glorot'), SoftmaxCrossEntropy(); "
@@ -158,9 +164,11 @@ def test_cnn_digits(ex):
 
     got = ex.learner(probe, X_train, y_train, X_test, y_test, EPOCHS, ex.seed)
     if got["epochs"] > EPOCHS:
-        fail(f"train ran {int(got['epochs'])} epochs when asked for {EPOCHS}.")
+        fail(tr("train ran {ran} epochs when asked for {epochs}.").format(
+            ran=int(got["epochs"]), epochs=EPOCHS))
     accuracy = float(got["accuracy"])
     if not np.isfinite(accuracy) or accuracy < BAR:
-        fail(f"after {EPOCHS} epochs the CNN reads {accuracy:.1%} of the {len(y_test)} test "
-             f"digits right; the bar is {BAR:.1%}. Exercise 12's network without convolution "
-             "reaches about 96.5 %.")
+        fail(tr("after {epochs} epochs the CNN reads {accuracy:.1%} of the {n} test digits "
+                "right; the bar is {bar:.1%}. Exercise 12's network without convolution "
+                "reaches about 96.5 %.").format(
+            epochs=EPOCHS, accuracy=accuracy, n=len(y_test), bar=BAR))

@@ -11,7 +11,7 @@ A layer's parameters are chosen by the check: the probe lets the layer make them
 """
 import numpy as np
 
-from grader import assert_close, check, fail, gradcheck
+from grader import N_, assert_close, check, fail, gradcheck, tr
 from grader.checks.recurrent import layer_gradient_probe
 
 BATCH, STEPS, N_IN, HIDDEN, N_OUT = 3, 5, 4, 5, 3
@@ -42,21 +42,21 @@ def node_forward(x, H, P):
 
 
 NODE_BUGS = {
-    "tanh_pre": "tanh' taken from the pre-activation A = [x_in, H_in] W_f + B_f as if it "
-                "were tanh's output, 1 - A**2: tanh' is 1 - H_out**2, from the output",
-    "tanh_twice": "tanh' applied twice, dH * (1 - H_out**2)**2: multiply by it once",
-    "tanh_skipped": "dH not multiplied by tanh' = 1 - H_out**2",
-    "no_H_grad": "H_out_grad ignored: the hidden state's gradient is x_out_grad W_v^T + "
-                 "H_out_grad (the gradient from the next step)",
-    "no_x_path": "x_out_grad not sent back into the hidden state: dH = x_out_grad W_v^T + "
-                 "H_out_grad",
-    "swapped": "the x_in and H_in parts of dZ swapped: x_in_grad is dZ[:, :n_x] (the first "
-               "x_in.shape[1] columns, as in [x_in, H_in]), H_in_grad is dZ[:, n_x:]",
-    "split_hidden": "dZ split at the hidden size instead of at n_x = x_in.shape[1]",
-    "bias_mean": "the bias gradient averaged over the batch: sum it over axis 0 "
-                 "(keepdims=True)",
-    "bias_unsummed": "the bias gradient not summed over the batch (one row per sequence): "
-                     "sum it over axis 0 (keepdims=True)",
+    "tanh_pre": N_("tanh' taken from the pre-activation A = [x_in, H_in] W_f + B_f as if it "
+                   "were tanh's output, 1 - A**2: tanh' is 1 - H_out**2, from the output"),
+    "tanh_twice": N_("tanh' applied twice, dH * (1 - H_out**2)**2: multiply by it once"),
+    "tanh_skipped": N_("dH not multiplied by tanh' = 1 - H_out**2"),
+    "no_H_grad": N_("H_out_grad ignored: the hidden state's gradient is x_out_grad W_v^T + "
+                    "H_out_grad (the gradient from the next step)"),
+    "no_x_path": N_("x_out_grad not sent back into the hidden state: dH = x_out_grad W_v^T + "
+                    "H_out_grad"),
+    "swapped": N_("the x_in and H_in parts of dZ swapped: x_in_grad is dZ[:, :n_x] (the first "
+                  "x_in.shape[1] columns, as in [x_in, H_in]), H_in_grad is dZ[:, n_x:]"),
+    "split_hidden": N_("dZ split at the hidden size instead of at n_x = x_in.shape[1]"),
+    "bias_mean": N_("the bias gradient averaged over the batch: sum it over axis 0 "
+                    "(keepdims=True)"),
+    "bias_unsummed": N_("the bias gradient not summed over the batch (one row per sequence): "
+                        "sum it over axis 0 (keepdims=True)"),
 }
 
 
@@ -109,11 +109,11 @@ def layer_backward(X, H_0, P, G, bug=""):
 
 
 LAYER_BUGS = {
-    "truncated": "the hidden state's gradient not carried back through time: each step's "
-                 "H_in_grad must be the H_out_grad of the step before (your result is the "
-                 "gradient with H_grad reset to zero at every step)",
-    "assign": "the gradient of the first step only: `=` instead of `+=` when adding to "
-              "deriv, so each step's gradient replaces the ones before it",
+    "truncated": N_("the hidden state's gradient not carried back through time: each step's "
+                    "H_in_grad must be the H_out_grad of the step before (your result is the "
+                    "gradient with H_grad reset to zero at every step)"),
+    "assign": N_("the gradient of the first step only: `=` instead of `+=` when adding to "
+                 "deriv, so each step's gradient replaces the ones before it"),
     **{bug: text for bug, text in NODE_BUGS.items()  # those that keep every shape
        if bug not in ("no_H_grad", "swapped", "split_hidden", "bias_unsummed")},
 }
@@ -171,9 +171,23 @@ def layer_inputs(rng):
     return X, H_0, random_params(rng), rng.standard_normal((BATCH, STEPS, N_OUT))
 
 
-NODE = f"RNNNode with x_in ({BATCH}, {N_IN}), H_in ({BATCH}, {HIDDEN}), {N_OUT} outputs"
-LAYER = (f"RNNLayer({HIDDEN}, {N_OUT}) on x_seq_in ({BATCH}, {STEPS}, {N_IN}) with H_0 "
-         f"({BATCH}, {HIDDEN})")
+SIZES = {"batch": BATCH, "steps": STEPS, "n_in": N_IN, "hidden": HIDDEN, "n_out": N_OUT}
+LAYER_NAME = f"RNNLayer({HIDDEN}, {N_OUT})"
+
+
+def node_text():
+    """The node the checks run, in words."""
+    return tr("RNNNode with x_in ({batch}, {n_in}), H_in ({batch}, {hidden}), {n_out} "
+              "outputs").format(**SIZES)
+
+
+def layer_text(H_0=True):
+    """The layer the checks run and its input, in words; with H_0 or not."""
+    if H_0:
+        return tr("RNNLayer({hidden}, {n_out}) on x_seq_in ({batch}, {steps}, {n_in}) with H_0 "
+                  "({batch}, {hidden})").format(**SIZES)
+    return tr("RNNLayer({hidden}, {n_out}) on x_seq_in ({batch}, {steps}, {n_in})").format(
+        **SIZES)
 
 
 def judge_grads(got, want, wrong, descriptions, what, labels):
@@ -182,16 +196,20 @@ def judge_grads(got, want, wrong, descriptions, what, labels):
     and the params dict."""
 
     def suspects(i, name=None):
-        return {descriptions[bug]: (res[i] if name is None else res[i][name])
+        return {tr(descriptions[bug]): (res[i] if name is None else res[i][name])
                 for bug, res in wrong.items()}
 
-    assert_close(got["x_grad"], want["x_grad"], f"{labels[0]} from {what}",
+    assert_close(got["x_grad"], want["x_grad"],
+                 tr("{label} from {what}").format(label=labels[0], what=what),
                  suspects=suspects(0))
-    assert_close(got["H_grad"], want["H_grad"], f"{labels[1]} from {what}",
+    assert_close(got["H_grad"], want["H_grad"],
+                 tr("{label} from {what}").format(label=labels[1], what=what),
                  suspects=suspects(1))
     for name in NAMES:
         assert_close(got[f"d{name}"], want[f"d{name}"],
-                     f'{labels[2]}["{name}"]["deriv"] after {what}', suspects=suspects(2, name))
+                     tr('{params}["{name}"]["deriv"] after {what}').format(
+                         params=labels[2], name=name, what=what),
+                     suspects=suspects(2, name))
 
 
 # --------------------------------------------------------------------------- the node
@@ -210,15 +228,17 @@ def test_node_forward(ex):
     A = Z @ P["W_f"] + P["B_f"]
     H_out = np.tanh(A)
     swapped = np.tanh(np.concatenate([H, x], axis=1) @ P["W_f"] + P["B_f"])
-    assert_close(got["H_out"], want["H_out"], f"H_out from {NODE}", suspects={
-        "[x_in, H_in] W_f + B_f without tanh": A,
-        "tanh([x_in, H_in] W_f): B_f is not added": np.tanh(Z @ P["W_f"]),
-        "tanh([H_in, x_in] W_f + B_f): concatenate x_in first, [x_in, H_in]": swapped,
+    assert_close(got["H_out"], want["H_out"],
+                 tr("{label} from {what}").format(label="H_out", what=node_text()), suspects={
+        tr("[x_in, H_in] W_f + B_f without tanh"): A,
+        tr("tanh([x_in, H_in] W_f): B_f is not added"): np.tanh(Z @ P["W_f"]),
+        tr("tanh([H_in, x_in] W_f + B_f): concatenate x_in first, [x_in, H_in]"): swapped,
     })
-    assert_close(got["x_out"], want["x_out"], f"x_out from {NODE}", suspects={
-        "A W_v + B_v, from the pre-activation A: x_out uses H_out = tanh(A)":
+    assert_close(got["x_out"], want["x_out"],
+                 tr("{label} from {what}").format(label="x_out", what=node_text()), suspects={
+        tr("A W_v + B_v, from the pre-activation A: x_out uses H_out = tanh(A)"):
             A @ P["W_v"] + P["B_v"],
-        "H_out W_v: B_v is not added": H_out @ P["W_v"],
+        tr("H_out W_v: B_v is not added"): H_out @ P["W_v"],
     })
 
 
@@ -231,7 +251,7 @@ def test_node_backward(ex):
     x, H, P, gx, gH = node_inputs(ex.rng)
     got, want = ex.both(node_probe, x, H, P, gx, gH, 1)
     wrong = {bug: node_backward(x, H, P, gx, gH, bug) for bug in NODE_BUGS}
-    judge_grads(got, want, wrong, NODE_BUGS, f"{NODE}: backward(x_out_grad, H_out_grad, "
+    judge_grads(got, want, wrong, NODE_BUGS, f"{node_text()}: backward(x_out_grad, H_out_grad, "
                 "params)", ("x_in_grad", "H_in_grad", "params"))
 
 
@@ -256,12 +276,15 @@ def test_node_adds(ex):
     for name in NAMES:
         once = got[f"d{name}1"]
         if once.shape == P[name].shape and not np.any(once):
-            fail(f'params["{name}"]["deriv"] is still zero after a backward call of one '
-                 f"{NODE}: add the parameter's gradient to it.")
-        assert_close(got[f"d{name}2"], 2 * once, f'params["{name}"]["deriv"] after two '
-                     f"backward calls of one {NODE} (expected: twice what one call left)",
-                     suspects={"what one call left: `=` instead of `+=` when adding to deriv":
-                               once})
+            fail(tr('params["{name}"]["deriv"] is still zero after a backward call of one '
+                    "{node}: add the parameter's gradient to it.").format(
+                name=name, node=node_text()))
+        assert_close(got[f"d{name}2"], 2 * once,
+                     tr('params["{name}"]["deriv"] after two backward calls of one {node} '
+                        "(expected: twice what one call left)").format(
+                         name=name, node=node_text()),
+                     suspects={tr("what one call left: `=` instead of `+=` when adding to "
+                                  "deriv"): once})
 
 
 # --------------------------------------------------------------------------- the layer
@@ -276,16 +299,17 @@ def test_layer_forward(ex):
     X, H_0, P, _ = layer_inputs(ex.rng)
     got, want = ex.both(layer_probe, X, H_0, P, None)
     zeros = np.zeros_like(H_0)
-    assert_close(got["out"], want["out"], f"{LAYER}: forward(x_seq_in, H_0)", suspects={
-        "the output from zeros: H_0 is ignored; the hidden state starts as H_0 when given":
+    assert_close(got["out"], want["out"], f"{layer_text()}: forward(x_seq_in, H_0)", suspects={
+        tr("the output from zeros: H_0 is ignored; the hidden state starts as H_0 when given"):
             layer_forward(X, zeros, P),
-        "every step started from H_0: the H_out of step t must be the H_in of step t + 1":
+        tr("every step started from H_0: the H_out of step t must be the H_in of step t + 1"):
             layer_forward(X, H_0, P, "no_carry"),
     })
-    assert_close(got["out_none"], want["out_none"], f"{LAYER.split(' with')[0]}: "
-                 "forward(x_seq_in) without H_0 (expected: as from zeros)", suspects={
-                     "every step started from zeros: the H_out of step t must be the H_in "
-                     "of step t + 1": layer_forward(X, zeros, P, "no_carry")})
+    assert_close(got["out_none"], want["out_none"],
+                 tr("{layer}: forward(x_seq_in) without H_0 (expected: as from zeros)").format(
+                     layer=layer_text(H_0=False)), suspects={
+                     tr("every step started from zeros: the H_out of step t must be the H_in "
+                        "of step t + 1"): layer_forward(X, zeros, P, "no_carry")})
 
 
 @check("RNNLayer.backward: x_seq_in's gradient, H_0_grad and every parameter's gradient",
@@ -298,7 +322,8 @@ def test_layer_backward(ex):
     X, H_0, P, G = layer_inputs(ex.rng)
     got, want = ex.both(layer_probe, X, H_0, P, G)
     wrong = {bug: layer_backward(X, H_0, P, G, bug) for bug in LAYER_BUGS}
-    judge_grads(got, want, wrong, LAYER_BUGS, f"{LAYER}: forward, then backward(x_seq_out_grad)",
+    judge_grads(got, want, wrong, LAYER_BUGS,
+                tr("{layer}: forward, then backward(x_seq_out_grad)").format(layer=layer_text()),
                 ("x_seq_in_grad", "layer.H_0_grad", "layer.params"))
 
 
@@ -311,17 +336,20 @@ def test_through_time(ex):
     G[:, :-1] = 0  # only the last step's output has a gradient
     got, want = ex.both(layer_probe, X, H_0, P, G)
     truncated = layer_backward(X, H_0, P, G, "truncated")
-    dropped = ("The hidden state's gradient is not carried back through time: each step's "
-               "H_in_grad must be the H_out_grad of the step before")
-    what = (f"{LAYER}: backward of an output gradient at the last step only (random normal "
-            "there, zeros elsewhere)")
+    dropped = tr("The hidden state's gradient is not carried back through time: each step's "
+                 "H_in_grad must be the H_out_grad of the step before")
+    what = tr("{layer}: backward of an output gradient at the last step only (random normal "
+              "there, zeros elsewhere)").format(layer=layer_text())
     if got["x_grad"].shape == want["x_grad"].shape and not np.any(got["x_grad"][:, :-1]):
-        fail(f"x_seq_in_grad from {what} is zero at every step but the last: no gradient "
-             f"reaches the earlier steps. {dropped}.")
-    assert_close(got["x_grad"], want["x_grad"], f"x_seq_in_grad from {what}",
-                 suspects={LAYER_BUGS["truncated"]: truncated[0]})
-    assert_close(got["H_grad"], want["H_grad"], f"layer.H_0_grad after {what}",
-                 suspects={f"zero: nothing reaches H_0. {dropped}": truncated[1]})
+        fail(tr("x_seq_in_grad from {what} is zero at every step but the last: no gradient "
+                "reaches the earlier steps. {dropped}.").format(what=what, dropped=dropped))
+    assert_close(got["x_grad"], want["x_grad"],
+                 tr("{label} from {what}").format(label="x_seq_in_grad", what=what),
+                 suspects={tr(LAYER_BUGS["truncated"]): truncated[0]})
+    assert_close(got["H_grad"], want["H_grad"],
+                 tr("{label} after {what}").format(label="layer.H_0_grad", what=what),
+                 suspects={tr("zero: nothing reaches H_0. {dropped}").format(dropped=dropped):
+                           truncated[1]})
 
 
 @check("RNNLayer.backward clears the gradients: each batch gets its own", points=2,
@@ -352,15 +380,16 @@ def test_cleared(ex):
     for name in NAMES:
         alone = got[f"alone{name}"]
         if alone.shape == P[name].shape and not np.any(alone):
-            fail(f'layer.params["{name}"]["deriv"] is zero after forward and backward of a '
-                 f"batch on a new {LAYER.split(' on')[0]}: backward must fill it.")
+            fail(tr('layer.params["{name}"]["deriv"] is zero after forward and backward of a '
+                    "batch on a new {layer}: backward must fill it.").format(
+                name=name, layer=LAYER_NAME))
         assert_close(got[f"second{name}"], alone,
-                     f'layer.params["{name}"]["deriv"] after forward and backward of a first '
-                     "batch, then of a second (expected: what a new layer gives for the second "
-                     "batch alone)",
-                     suspects={"the sum of both batches' gradients: the gradients are not "
-                               "cleared between batches (set every deriv to zero at the start "
-                               "of backward)": got[f"first{name}"] + alone}
+                     tr('layer.params["{name}"]["deriv"] after forward and backward of a first '
+                        "batch, then of a second (expected: what a new layer gives for the "
+                        "second batch alone)").format(name=name),
+                     suspects={tr("the sum of both batches' gradients: the gradients are not "
+                                  "cleared between batches (set every deriv to zero at the "
+                                  "start of backward)"): got[f"first{name}"] + alone}
                      if got[f"first{name}"].shape == alone.shape else None)
 
 
@@ -381,7 +410,7 @@ def numeric_inputs(rng):
 def test_numeric_params(ex):
     X, H_0, P = numeric_inputs(ex.rng)
     gradcheck.verify(ex.learner(numeric_probe, X, H_0, P, ex.seed, "params"),
-                     f"{LAYER}: forward, then backward")
+                     tr("{layer}: forward, then backward").format(layer=layer_text()))
 
 
 @check("RNNLayer's gradients for x_seq_in and H_0 agree with numerical ones", points=2,
@@ -391,4 +420,4 @@ def test_numeric_params(ex):
 def test_numeric_inputs(ex):
     X, H_0, P = numeric_inputs(ex.rng)
     gradcheck.verify(ex.learner(numeric_probe, X, H_0, P, ex.seed, "inputs"),
-                     f"{LAYER}: forward, then backward")
+                     tr("{layer}: forward, then backward").format(layer=layer_text()))

@@ -17,13 +17,13 @@ from itertools import permutations
 
 import numpy as np
 
-from grader import assert_close, check, gradcheck
+from grader import N_, assert_close, check, gradcheck, tr
 
 BATCH, STEPS, N_IN, HIDDEN, N_OUT = 3, 5, 3, 4, 2
 SCALE = 0.5
 GATES = ("f", "i", "c", "o")
-ROLE = {"f": "the forget gate f", "i": "the input gate i", "c": "the candidate C_bar",
-        "o": "the output gate o"}
+ROLE = {"f": N_("the forget gate f"), "i": N_("the input gate i"),
+        "c": N_("the candidate C_bar"), "o": N_("the output gate o")}
 PARAM_NAMES = [f"{kind}_{gate}" for gate in GATES + ("v",) for kind in "WB"]
 
 
@@ -53,15 +53,23 @@ def node_forward(x, H, C, P, mistake=None):
 _ORDERS = ["".join(p) for p in permutations("fico") if "".join(p) != "fico"]
 
 FORWARD_MISTAKES = {
-    "no_tanh": "H_out = o * C_out: tanh is missing, H_out = o * tanh(C_out)",
-    "cand_sigmoid": "the candidate through a sigmoid: C_bar = tanh(Z W_c + B_c), only the "
-                    "gates f, i and o are sigmoids",
-    "Z_swapped": "Z = [H_in, x_in]: concatenate x_in first, Z = [x_in, H_in]",
-    **{order: "the gates in the wrong order: " + ", ".join(
-        f"{ROLE[role]} computed with W_{g}, B_{g}"
-        for role, g in zip(GATES, order, strict=True) if role != g)
-       + " (each gate has its own W_gate, B_gate)" for order in _ORDERS},
+    "no_tanh": N_("H_out = o * C_out: tanh is missing, H_out = o * tanh(C_out)"),
+    "cand_sigmoid": N_("the candidate through a sigmoid: C_bar = tanh(Z W_c + B_c), only the "
+                       "gates f, i and o are sigmoids"),
+    "Z_swapped": N_("Z = [H_in, x_in]: concatenate x_in first, Z = [x_in, H_in]"),
 }
+
+
+def forward_mistakes():
+    """Each forward mistake's key -> its description, in the learner's language; a gate
+    order's description is built here."""
+    described = {key: tr(desc) for key, desc in FORWARD_MISTAKES.items()}
+    for order in _ORDERS:
+        swaps = ", ".join(tr("{role} computed with W_{g}, B_{g}").format(role=tr(ROLE[role]), g=g)
+                          for role, g in zip(GATES, order, strict=True) if role != g)
+        described[order] = tr("the gates in the wrong order: {swaps} (each gate has its own "
+                              "W_gate, B_gate)").format(swaps=swaps)
+    return described
 
 
 def node_backward(s, P, gx, gH, gC, mistake=None):
@@ -109,32 +117,32 @@ def node_backward(s, P, gx, gH, gC, mistake=None):
 
 
 BACKWARD_MISTAKES = {
-    "zero_C": "C_in_grad zero: the f * dC term is missing (C_out = f * C_in + i * C_bar, so "
-              "C_in_grad = f * dC)",
-    "no_f": "C_in_grad = dC: the f in the f * dC term is missing (C_out = f * C_in + "
-            "i * C_bar, so C_in_grad = f * dC)",
-    "only_gC": "C_in_grad = f * C_out_grad: the f * dC term uses only C_out_grad; dC also "
-               "has the part through H_out, dH * o * (1 - tanh(C_out)**2)",
-    "drop_gC": "C_out_grad dropped: the cell state's gradient dC = dH * o * "
-               "(1 - tanh(C_out)**2) + C_out_grad",
-    "gC_inside": "C_out_grad multiplied by o * (1 - tanh(C_out)**2) too: only dH goes "
-                 "through H_out = o * tanh(C_out); add C_out_grad after",
-    "tanh_tanh": "tanh applied twice: with tanh_C = tanh(C_out) stored, tanh'(C_out) = "
-                 "1 - tanh_C**2, not 1 - tanh(tanh_C)**2",
-    "tanh_sq_C": "tanh' computed as 1 - C_out**2: the formula 1 - y**2 takes tanh's output "
-                 "y = tanh(C_out), not the pre-activation C_out",
-    "tanh_d_twice": "tanh' applied twice: (1 - tanh(C_out)**2) multiplies dH * o once",
-    "no_tanh_d": "tanh' missing from dC: dC = dH * o * (1 - tanh(C_out)**2) + C_out_grad",
-    "cand_sq_pre": "the candidate's tanh' computed from its pre-activation a as 1 - a**2: "
-                   "it is 1 - C_bar**2 with C_bar = tanh(a)",
-    "cand_tanh_tanh": "the candidate's tanh' as 1 - tanh(C_bar)**2: C_bar is already tanh's "
-                      "output, so the derivative is 1 - C_bar**2",
-    "cand_no_d": "the candidate's tanh' (1 - C_bar**2) missing",
-    "o_from_dC": "the output gate's gradient from dC: o only reaches H_out = o * "
-                 "tanh(C_out), so it is dH * tanh(C_out) * o * (1 - o)",
-    "no_sigmoid_d": "the gates' sigmoid derivative s * (1 - s) missing",
-    "no_gx": "x_out_grad @ W_v.T not added to dH: H_out feeds x_out = H_out W_v + B_v too",
-    "no_gH": "H_out_grad dropped: dH = x_out_grad @ W_v.T + H_out_grad",
+    "zero_C": N_("C_in_grad zero: the f * dC term is missing (C_out = f * C_in + i * C_bar, so "
+                 "C_in_grad = f * dC)"),
+    "no_f": N_("C_in_grad = dC: the f in the f * dC term is missing (C_out = f * C_in + "
+               "i * C_bar, so C_in_grad = f * dC)"),
+    "only_gC": N_("C_in_grad = f * C_out_grad: the f * dC term uses only C_out_grad; dC also "
+                  "has the part through H_out, dH * o * (1 - tanh(C_out)**2)"),
+    "drop_gC": N_("C_out_grad dropped: the cell state's gradient dC = dH * o * "
+                  "(1 - tanh(C_out)**2) + C_out_grad"),
+    "gC_inside": N_("C_out_grad multiplied by o * (1 - tanh(C_out)**2) too: only dH goes "
+                    "through H_out = o * tanh(C_out); add C_out_grad after"),
+    "tanh_tanh": N_("tanh applied twice: with tanh_C = tanh(C_out) stored, tanh'(C_out) = "
+                    "1 - tanh_C**2, not 1 - tanh(tanh_C)**2"),
+    "tanh_sq_C": N_("tanh' computed as 1 - C_out**2: the formula 1 - y**2 takes tanh's output "
+                    "y = tanh(C_out), not the pre-activation C_out"),
+    "tanh_d_twice": N_("tanh' applied twice: (1 - tanh(C_out)**2) multiplies dH * o once"),
+    "no_tanh_d": N_("tanh' missing from dC: dC = dH * o * (1 - tanh(C_out)**2) + C_out_grad"),
+    "cand_sq_pre": N_("the candidate's tanh' computed from its pre-activation a as 1 - a**2: "
+                      "it is 1 - C_bar**2 with C_bar = tanh(a)"),
+    "cand_tanh_tanh": N_("the candidate's tanh' as 1 - tanh(C_bar)**2: C_bar is already tanh's "
+                         "output, so the derivative is 1 - C_bar**2"),
+    "cand_no_d": N_("the candidate's tanh' (1 - C_bar**2) missing"),
+    "o_from_dC": N_("the output gate's gradient from dC: o only reaches H_out = o * "
+                    "tanh(C_out), so it is dH * tanh(C_out) * o * (1 - o)"),
+    "no_sigmoid_d": N_("the gates' sigmoid derivative s * (1 - s) missing"),
+    "no_gx": N_("x_out_grad @ W_v.T not added to dH: H_out feeds x_out = H_out W_v + B_v too"),
+    "no_gH": N_("H_out_grad dropped: dH = x_out_grad @ W_v.T + H_out_grad"),
 }
 
 
@@ -154,10 +162,10 @@ def layer_forward(X, H0, C0, P, mistake=None, node_mistake=None):
 
 
 LAYER_FORWARD_MISTAKES = {
-    "H_fixed": "every step starts from H_0: pass each step's H_out on as the next step's H_in",
-    "C_fixed": "every step starts from C_0: pass each step's C_out on as the next step's C_in",
-    "zeros": "H_0 and C_0 ignored (zeros): H and C start as the H_0 and C_0 given",
-    "HC_swapped": "H_0 and C_0 swapped: H starts as H_0, C as C_0",
+    "H_fixed": N_("every step starts from H_0: pass each step's H_out on as the next step's H_in"),
+    "C_fixed": N_("every step starts from C_0: pass each step's C_out on as the next step's C_in"),
+    "zeros": N_("H_0 and C_0 ignored (zeros): H and C start as the H_0 and C_0 given"),
+    "HC_swapped": N_("H_0 and C_0 swapped: H starts as H_0, C as C_0"),
 }
 
 
@@ -183,18 +191,18 @@ def layer_backward(X, H0, C0, P, G, mistake=None, node_mistake=None):
 
 
 LAYER_BACKWARD_MISTAKES = {
-    "no_H": "the hidden state's gradient not carried back through time: each step's "
-            "H_in_grad must be the previous step's H_out_grad",
-    "no_C": "the cell state's gradient not carried back through time: each step's "
-            "C_in_grad must be the previous step's C_out_grad",
-    "no_HC": "neither the hidden nor the cell state's gradient carried back through time: "
-             "each step's H_in_grad and C_in_grad go to the previous step's node",
-    "forward_order": "the steps gone through from the first to the last: backpropagation "
-                     "through time runs from the last step back to the first",
-    "assign": "the first step's gradient only: each step overwrote deriv (=) instead of "
-              "adding to it (+=)",
-    "swap_0": "H_0_grad and C_0_grad swapped: after the loop the hidden state's gradient is "
-              "H_0_grad and the cell state's is C_0_grad",
+    "no_H": N_("the hidden state's gradient not carried back through time: each step's "
+               "H_in_grad must be the previous step's H_out_grad"),
+    "no_C": N_("the cell state's gradient not carried back through time: each step's "
+               "C_in_grad must be the previous step's C_out_grad"),
+    "no_HC": N_("neither the hidden nor the cell state's gradient carried back through time: "
+                "each step's H_in_grad and C_in_grad go to the previous step's node"),
+    "forward_order": N_("the steps gone through from the first to the last: backpropagation "
+                        "through time runs from the last step back to the first"),
+    "assign": N_("the first step's gradient only: each step overwrote deriv (=) instead of "
+                 "adding to it (+=)"),
+    "swap_0": N_("H_0_grad and C_0_grad swapped: after the loop the hidden state's gradient is "
+                 "H_0_grad and the cell state's is C_0_grad"),
 }
 
 
@@ -260,10 +268,11 @@ def node_forward_probe(m, x, H, C, P):
 def test_node_forward(ex):
     x, H, C, P, *_ = step_inputs(ex.rng)
     got, want = ex.both(node_forward_probe, x, H, C, P)
-    wrong = {desc: node_forward(x, H, C, P, key) for key, desc in FORWARD_MISTAKES.items()}
+    wrong = {desc: node_forward(x, H, C, P, key) for key, desc in forward_mistakes().items()}
     for key in ("C_out", "H_out", "x_out"):
-        assert_close(got[key], want[key], f"LSTMNode().forward(x_in, H_in, C_in, params)'s "
-                     f"{key}", suspects={desc: s[key] for desc, s in wrong.items()})
+        assert_close(got[key], want[key],
+                     tr("LSTMNode().forward(x_in, H_in, C_in, params)'s {key}").format(key=key),
+                     suspects={desc: s[key] for desc, s in wrong.items()})
 
 
 def node_backward_probe(m, x, H, C, P, gx, gH, gC):
@@ -279,36 +288,40 @@ def judge_node_backward(ex, keys):
     x, H, C, P, gx, gH, gC = step_inputs(ex.rng)
     got, want = ex.both(node_backward_probe, x, H, C, P, gx, gH, gC)
     s = node_forward(x, H, C, P)
-    wrong = {desc: node_backward(s, P, gx, gH, gC, key)
+    wrong = {tr(desc): node_backward(s, P, gx, gH, gC, key)
              for key, desc in BACKWARD_MISTAKES.items()}
     for key in keys:
         name = key.removeprefix("deriv ")
-        what = (f"params[\"{name}\"][\"deriv\"] after one LSTMNode.backward" if name != key
-                else f"LSTMNode.backward(x_out_grad, H_out_grad, C_out_grad, params)'s {key}")
+        what = (tr('params["{name}"]["deriv"] after one LSTMNode.backward').format(name=name)
+                if name != key else
+                tr("LSTMNode.backward(x_out_grad, H_out_grad, C_out_grad, params)'s {key}"
+                   ).format(key=key))
         suspects = {desc: g[name] for desc, g in wrong.items()}
         if name.startswith("B"):
-            suspects["the bias gradient averaged over the batch: sum it over the rows"] = (
+            suspects[tr("the bias gradient averaged over the batch: sum it over the rows")] = (
                 want[key] / BATCH)
         assert_close(got[key], want[key], what, suspects=suspects)
 
 
-BACKWARD_HINT = (
-    "dH = x_out_grad @ W_v.T + H_out_grad; dC = dH * o * (1 - tanh(C_out)**2) + C_out_grad. "
-    "The pre-activations' gradients: f: dC * C_in * f * (1 - f); i: dC * C_bar * i * (1 - i); "
-    "candidate: dC * i * (1 - C_bar**2); o: dH * tanh(C_out) * o * (1 - o). dZ sums each of "
-    "them @ W_gate.T; x_in_grad and H_in_grad are dZ's first N_in and last hidden columns, "
-    "and C_in_grad = dC * f.")
-
-
-@check("LSTMNode.backward: x_in_grad, H_in_grad and C_in_grad", points=3, hint=BACKWARD_HINT)
+@check("LSTMNode.backward: x_in_grad, H_in_grad and C_in_grad", points=3,
+       hint=("dH = x_out_grad @ W_v.T + H_out_grad; dC = dH * o * (1 - tanh(C_out)**2) + "
+             "C_out_grad. The pre-activations' gradients: f: dC * C_in * f * (1 - f); i: dC * "
+             "C_bar * i * (1 - i); candidate: dC * i * (1 - C_bar**2); o: dH * tanh(C_out) * o "
+             "* (1 - o). dZ sums each of them @ W_gate.T; x_in_grad and H_in_grad are dZ's "
+             "first N_in and last hidden columns, and C_in_grad = dC * f."))
 def test_node_backward(ex):
     judge_node_backward(ex, ("x_in_grad", "H_in_grad", "C_in_grad"))
 
 
 @check("LSTMNode.backward: every parameter's deriv", points=3,
-       hint=(BACKWARD_HINT + " Each W_gate's gradient is Z.T @ (its pre-activation's "
-             "gradient), each B_gate's that gradient summed over the rows; W_v's is "
-             "H_out.T @ x_out_grad, B_v's x_out_grad summed over the rows."))
+       hint=("dH = x_out_grad @ W_v.T + H_out_grad; dC = dH * o * (1 - tanh(C_out)**2) + "
+             "C_out_grad. The pre-activations' gradients: f: dC * C_in * f * (1 - f); i: dC * "
+             "C_bar * i * (1 - i); candidate: dC * i * (1 - C_bar**2); o: dH * tanh(C_out) * o "
+             "* (1 - o). dZ sums each of them @ W_gate.T; x_in_grad and H_in_grad are dZ's "
+             "first N_in and last hidden columns, and C_in_grad = dC * f. Each W_gate's "
+             "gradient is Z.T @ (its pre-activation's gradient), each B_gate's that gradient "
+             "summed over the rows; W_v's is H_out.T @ x_out_grad, B_v's x_out_grad summed "
+             "over the rows."))
 def test_node_param_derivs(ex):
     judge_node_backward(ex, [f"deriv {name}" for name in PARAM_NAMES])
 
@@ -333,11 +346,12 @@ def test_node_accumulates(ex):
     for name in PARAM_NAMES:
         once = got[f"once deriv {name}"]
         assert_close(got[f"twice deriv {name}"], 2 * once,
-                     f"params[\"{name}\"][\"deriv\"] after the same LSTMNode.backward twice "
-                     "(expected: twice its value after one call)", suspects={
-                         "its value after one call: deriv was overwritten (=) instead of "
-                         "added to (+=)": once,
-                         "zeros: deriv was reset by the second call": np.zeros_like(once)})
+                     tr('params["{name}"]["deriv"] after the same LSTMNode.backward twice '
+                        "(expected: twice its value after one call)").format(name=name),
+                     suspects={
+                         tr("its value after one call: deriv was overwritten (=) instead of "
+                            "added to (+=)"): once,
+                         tr("zeros: deriv was reset by the second call"): np.zeros_like(once)})
 
 
 @check("LSTMNode's gradients agree with numerical ones", points=2,
@@ -368,7 +382,7 @@ def test_node_numeric(ex):
         return gradcheck.probe(forward, {"x": x, "H": H, "C": C, **P}, backward, seed)
 
     gradcheck.verify(ex.learner(probe, x, H, C, P, ex.seed),
-                     "LSTMNode.backward (x_in, H_in, C_in and params[name][\"deriv\"])")
+                     tr('LSTMNode.backward (x_in, H_in, C_in and params[name]["deriv"])'))
 
 
 # --------------------------------------------------------------------------- LSTMLayer
@@ -388,15 +402,16 @@ def test_layer_forward(ex):
 
     got, want = ex.both(probe, X, H0, C0, P)
     zeros = np.zeros_like(H0)
-    suspects = {desc: layer_forward(X, H0, C0, P, key)[0]
+    suspects = {tr(desc): layer_forward(X, H0, C0, P, key)[0]
                 for key, desc in LAYER_FORWARD_MISTAKES.items()}
-    suspects.update({f"LSTMNode.forward with {desc}": layer_forward(X, H0, C0, P, None, key)[0]
-                     for key, desc in FORWARD_MISTAKES.items()})
+    suspects.update({tr("LSTMNode.forward with {desc}").format(desc=desc):
+                     layer_forward(X, H0, C0, P, None, key)[0]
+                     for key, desc in forward_mistakes().items()})
     assert_close(got["out"], want["out"], "LSTMLayer.forward(x_seq_in, H_0, C_0)",
                  suspects=suspects)
-    assert_close(got["default"], want["default"], "LSTMLayer.forward(x_seq_in) without H_0 "
-                 "and C_0 (they start as zeros)", suspects={
-                     "every step starts from zeros: pass each step's H_out and C_out on":
+    assert_close(got["default"], want["default"], tr("LSTMLayer.forward(x_seq_in) without H_0 "
+                 "and C_0 (they start as zeros)"), suspects={
+                     tr("every step starts from zeros: pass each step's H_out and C_out on"):
                          layer_forward(X, zeros, zeros, P, "H_fixed")[0]})
 
 
@@ -409,16 +424,17 @@ def layer_backward_probe(m, X, H0, C0, P, G):
 
 
 def judge_layer_backward(got, want, X, H0, C0, P, G, what):
-    wrong = {desc: layer_backward(X, H0, C0, P, G, key)
+    wrong = {tr(desc): layer_backward(X, H0, C0, P, G, key)
              for key, desc in LAYER_BACKWARD_MISTAKES.items()}
-    wrong.update({f"LSTMNode.backward with {desc}": layer_backward(X, H0, C0, P, G, None, key)
+    wrong.update({tr("LSTMNode.backward with {desc}").format(desc=tr(desc)):
+                  layer_backward(X, H0, C0, P, G, None, key)
                   for key, desc in BACKWARD_MISTAKES.items()})
     for key in ["x_seq_in_grad", "H_0_grad", "C_0_grad"] + [f"deriv {n}" for n in PARAM_NAMES]:
         name = key.removeprefix("deriv ")
         label = (f"layer.params[\"{name}\"][\"deriv\"]" if name != key
-                 else "the returned x_seq_in_grad" if key == "x_seq_in_grad"
+                 else tr("the returned x_seq_in_grad") if key == "x_seq_in_grad"
                  else f"layer.{key}")
-        assert_close(got[key], want[key], f"{label} after {what}",
+        assert_close(got[key], want[key], tr("{label} after {what}").format(label=label, what=what),
                      suspects={desc: g[name] for desc, g in wrong.items()})
 
 
@@ -431,7 +447,7 @@ def test_layer_backward(ex):
     X, H0, C0, P, G = sequence_inputs(ex.rng)
     got, want = ex.both(layer_backward_probe, X, H0, C0, P, G)
     judge_layer_backward(got, want, X, H0, C0, P, G,
-                         "forward(x_seq_in, H_0, C_0) and backward(x_seq_out_grad)")
+                         tr("forward(x_seq_in, H_0, C_0) and backward(x_seq_out_grad)"))
 
 
 CARRIES = {
@@ -470,14 +486,15 @@ def test_layer_carries_gradients(ex):
 
     got = ex.learner(probe, X, H0, C0, P, G)
     for key in ("x_seq_in_grad", "H_0_grad", "C_0_grad"):
-        label = "the returned x_seq_in_grad" if key == "x_seq_in_grad" else f"layer.{key}"
-        suspects = {desc: got[f"{mode} {key}"] for mode, desc in CARRIES.items()}
+        label = tr("the returned x_seq_in_grad") if key == "x_seq_in_grad" else f"layer.{key}"
+        suspects = {tr(desc): got[f"{mode} {key}"] for mode, desc in CARRIES.items()}
         if key != "x_seq_in_grad":
             other = "C_0_grad" if key == "H_0_grad" else "H_0_grad"
-            suspects[LAYER_BACKWARD_MISTAKES["swap_0"]] = got[f"right {other}"]
+            suspects[tr(LAYER_BACKWARD_MISTAKES["swap_0"])] = got[f"right {other}"]
         assert_close(got[f"layer {key}"], got[f"right {key}"],
-                     f"{label} with a gradient on the last step only (expected: what your "
-                     "own LSTMNodes give, carried back from step to step)", suspects=suspects)
+                     tr("{label} with a gradient on the last step only (expected: what your "
+                        "own LSTMNodes give, carried back from step to step)").format(label=label),
+                     suspects=suspects)
 
 
 @check("LSTMLayer.backward clears the gradients between batches", points=1,
@@ -505,11 +522,11 @@ def test_layer_clears_gradients(ex):
     for name in PARAM_NAMES:
         key = f"deriv {name}"
         assert_close(got[f"second {key}"], got[f"fresh {key}"],
-                     f"layer.params[\"{name}\"][\"deriv\"] after a second batch's forward and "
-                     "backward (expected: the same as from a fresh layer's backward of that "
-                     "batch)", suspects={
-                         "the sum of both batches' gradients: deriv was not set to zero at "
-                         "the start of backward": got[f"first {key}"] + got[f"fresh {key}"]})
+                     tr('layer.params["{name}"]["deriv"] after a second '
+                        "batch's forward and backward (expected: the same as from a fresh "
+                        "layer's backward of that batch)").format(name=name), suspects={
+                         tr("the sum of both batches' gradients: deriv was not set to zero at "
+                            "the start of backward"): got[f"first {key}"] + got[f"fresh {key}"]})
 
 
 def layer_numeric_probe(m, X, H0, C0, P, seed, wrt):

@@ -14,7 +14,7 @@ mistake at a time.
 """
 import numpy as np
 
-from grader import assert_close, check, fail, gradcheck
+from grader import N_, assert_close, check, fail, gradcheck, tr
 from grader.checks.recurrent import layer_gradient_probe
 
 BATCH, STEPS, N_IN, HIDDEN, N_OUT = 3, 5, 4, 5, 3
@@ -46,18 +46,18 @@ def one_hot(rng, shape):
 
 
 FORWARD_BUGS = {
-    "book": "the update gate computed from the reset gate's pre-activation, u = sigmoid("
-            "[x_in, H_in] W_r + B_u) (the book's GRU, whose gates then never learn): the "
-            "update gate has its own weights, u = sigmoid([x_in, H_in] W_u + B_u)",
-    "u_swapped": "the update gate's roles swapped, u * H_bar + (1 - u) * H_in: H_out = "
-                 "u * H_in + (1 - u) * H_bar (u keeps the old state)",
-    "reset_after": "the reset gate applied after the matrix product, x_in W_h[:n_x] + "
-                   "r * (H_in W_h[n_x:]): it multiplies H_in before, [x_in, r * H_in] W_h",
-    "no_reset": "H_bar from [x_in, H_in]: the reset gate is not applied, H_bar = "
-                "tanh([x_in, r * H_in] W_h + B_h)",
-    "gates_swapped": "the reset and update gates swapped: r = sigmoid(Z W_r + B_r), "
-                     "u = sigmoid(Z W_u + B_u)",
-    "no_tanh": "H_bar without tanh: H_bar = tanh([x_in, r * H_in] W_h + B_h)",
+    "book": N_("the update gate computed from the reset gate's pre-activation, u = sigmoid("
+               "[x_in, H_in] W_r + B_u) (the book's GRU, whose gates then never learn): the "
+               "update gate has its own weights, u = sigmoid([x_in, H_in] W_u + B_u)"),
+    "u_swapped": N_("the update gate's roles swapped, u * H_bar + (1 - u) * H_in: H_out = "
+                    "u * H_in + (1 - u) * H_bar (u keeps the old state)"),
+    "reset_after": N_("the reset gate applied after the matrix product, x_in W_h[:n_x] + "
+                      "r * (H_in W_h[n_x:]): it multiplies H_in before, [x_in, r * H_in] W_h"),
+    "no_reset": N_("H_bar from [x_in, H_in]: the reset gate is not applied, H_bar = "
+                   "tanh([x_in, r * H_in] W_h + B_h)"),
+    "gates_swapped": N_("the reset and update gates swapped: r = sigmoid(Z W_r + B_r), "
+                        "u = sigmoid(Z W_u + B_u)"),
+    "no_tanh": N_("H_bar without tanh: H_bar = tanh([x_in, r * H_in] W_h + B_h)"),
 }
 
 
@@ -79,27 +79,27 @@ def node_forward(x, H, P, bug=""):
 
 
 BACKWARD_BUGS = {
-    "no_direct": "H_in's direct path dropped: H_out = u * H_in + (1 - u) * H_bar, so "
-                 "H_in_grad includes dH * u",
-    "no_reset_path": "the path through r * H_in dropped from H_in_grad: add the gradient of "
-                     "r * H_in times r",
-    "no_gate_paths": "H_in_grad without the paths through the gates: add the H_in part of "
-                     "du W_u^T + dr W_r^T",
-    "x_gates_only": "x_in_grad through the gates only: x_in also feeds H_bar, add the x_in "
-                    "part of dH_bar W_h^T",
-    "x_bar_only": "x_in_grad through H_bar only: x_in also feeds both gates, add the x_in "
-                  "part of du W_u^T + dr W_r^T",
-    "no_H_grad": "H_out_grad ignored: dH = x_out_grad W_v^T + H_out_grad (the gradient from "
-                 "the next step)",
-    "du_sign": "du with the wrong sign: d H_out / d u = H_in - H_bar",
-    "no_one_minus_u": "dH_bar without the factor (1 - u): H_out = u * H_in + (1 - u) * H_bar",
-    "dr_no_H": "dr without the factor H_in: the reset gate enters as r * H_in",
-    "sigmoid_skipped": "the gates' sigmoid' left out: multiply by u * (1 - u) and r * (1 - r)",
-    "tanh_skipped": "dH_bar without tanh' = 1 - H_bar**2",
-    "bias_mean": "the bias gradient averaged over the batch: sum it over axis 0 "
-                 "(keepdims=True)",
-    "no_gates": "zero for every gate parameter, as in the book's GRU, where only W_v and B_v "
-                "learn: the gates' gradients must be added to W_r, B_r, W_u, B_u, W_h, B_h",
+    "no_direct": N_("H_in's direct path dropped: H_out = u * H_in + (1 - u) * H_bar, so "
+                    "H_in_grad includes dH * u"),
+    "no_reset_path": N_("the path through r * H_in dropped from H_in_grad: add the gradient of "
+                        "r * H_in times r"),
+    "no_gate_paths": N_("H_in_grad without the paths through the gates: add the H_in part of "
+                        "du W_u^T + dr W_r^T"),
+    "x_gates_only": N_("x_in_grad through the gates only: x_in also feeds H_bar, add the x_in "
+                       "part of dH_bar W_h^T"),
+    "x_bar_only": N_("x_in_grad through H_bar only: x_in also feeds both gates, add the x_in "
+                     "part of du W_u^T + dr W_r^T"),
+    "no_H_grad": N_("H_out_grad ignored: dH = x_out_grad W_v^T + H_out_grad (the gradient from "
+                    "the next step)"),
+    "du_sign": N_("du with the wrong sign: d H_out / d u = H_in - H_bar"),
+    "no_one_minus_u": N_("dH_bar without the factor (1 - u): H_out = u * H_in + (1 - u) * H_bar"),
+    "dr_no_H": N_("dr without the factor H_in: the reset gate enters as r * H_in"),
+    "sigmoid_skipped": N_("the gates' sigmoid' left out: multiply by u * (1 - u) and r * (1 - r)"),
+    "tanh_skipped": N_("dH_bar without tanh' = 1 - H_bar**2"),
+    "bias_mean": N_("the bias gradient averaged over the batch: sum it over axis 0 "
+                    "(keepdims=True)"),
+    "no_gates": N_("zero for every gate parameter, as in the book's GRU, where only W_v and B_v "
+                   "learn: the gates' gradients must be added to W_r, B_r, W_u, B_u, W_h, B_h"),
 }
 
 
@@ -163,11 +163,11 @@ def layer_backward(X, H_0, P, G, bug=""):
 
 
 LAYER_BUGS = {
-    "no_H_grad": "the hidden state's gradient not carried back through time: GRUNode."
-                 "backward ignores H_out_grad, the gradient from the next step (dH = "
-                 "x_out_grad W_v^T + H_out_grad)",
-    "assign": "the gradient of the first step only: `=` instead of `+=` when adding to "
-              "deriv, so each step's gradient replaces the ones before it",
+    "no_H_grad": N_("the hidden state's gradient not carried back through time: GRUNode."
+                    "backward ignores H_out_grad, the gradient from the next step (dH = "
+                    "x_out_grad W_v^T + H_out_grad)"),
+    "assign": N_("the gradient of the first step only: `=` instead of `+=` when adding to "
+                 "deriv, so each step's gradient replaces the ones before it"),
     **{bug: text for bug, text in BACKWARD_BUGS.items() if bug != "no_H_grad"},
 }
 
@@ -223,9 +223,15 @@ def layer_inputs(rng):
     return X, H_0, random_params(rng), rng.standard_normal((BATCH, STEPS, N_OUT))
 
 
-NODE = f"GRUNode with x_in ({BATCH}, {N_IN}), H_in ({BATCH}, {HIDDEN}), {N_OUT} outputs"
-LAYER = (f"GRULayer({HIDDEN}, {N_OUT}) on x_seq_in ({BATCH}, {STEPS}, {N_IN}) with H_0 "
-         f"({BATCH}, {HIDDEN})")
+SIZES = {"batch": BATCH, "steps": STEPS, "n_in": N_IN, "hidden": HIDDEN, "n_out": N_OUT}
+NODE = N_("GRUNode with x_in ({batch}, {n_in}), H_in ({batch}, {hidden}), {n_out} outputs")
+LAYER = N_("GRULayer({hidden}, {n_out}) on x_seq_in ({batch}, {steps}, {n_in}) with H_0 "
+           "({batch}, {hidden})")
+
+
+def sized(template):
+    """NODE or LAYER in the learner's language, with the sizes filled in."""
+    return tr(template).format(**SIZES)
 
 
 def judge_grads(got, want, wrong, descriptions, what, labels, names=NAMES):
@@ -234,17 +240,20 @@ def judge_grads(got, want, wrong, descriptions, what, labels, names=NAMES):
     and the params dict."""
 
     def suspects(i, name=None):
-        return {descriptions[bug]: (res[i] if name is None else res[i][name])
+        return {tr(descriptions[bug]): (res[i] if name is None else res[i][name])
                 for bug, res in wrong.items()}
 
     if labels[0]:
-        assert_close(got["x_grad"], want["x_grad"], f"{labels[0]} from {what}",
+        assert_close(got["x_grad"], want["x_grad"],
+                     tr("{name} from {what}").format(name=labels[0], what=what),
                      suspects=suspects(0))
-        assert_close(got["H_grad"], want["H_grad"], f"{labels[1]} from {what}",
+        assert_close(got["H_grad"], want["H_grad"],
+                     tr("{name} from {what}").format(name=labels[1], what=what),
                      suspects=suspects(1))
     for name in names:
         assert_close(got[f"d{name}"], want[f"d{name}"],
-                     f'{labels[2]}["{name}"]["deriv"] after {what}', suspects=suspects(2, name))
+                     tr('{params}["{name}"]["deriv"] after {what}').format(
+                         params=labels[2], name=name, what=what), suspects=suspects(2, name))
 
 
 # --------------------------------------------------------------------------- the node
@@ -260,8 +269,9 @@ def test_node_forward(ex):
     got, want = ex.both(node_probe, x, H, P, gx, gH, 0)
     wrong = {bug: node_forward(x, H, P, bug) for bug in FORWARD_BUGS}
     for i, name in ((1, "H_out"), (0, "x_out")):
-        assert_close(got[name], want[name], f"{name} from {NODE}",
-                     suspects={FORWARD_BUGS[bug]: res[i] for bug, res in wrong.items()})
+        assert_close(got[name], want[name], tr("{name} from {what}").format(
+                     name=name, what=sized(NODE)),
+                     suspects={tr(FORWARD_BUGS[bug]): res[i] for bug, res in wrong.items()})
 
 
 @check("GRUNode.backward: x_in_grad, H_in_grad and every parameter's gradient", points=3,
@@ -274,8 +284,8 @@ def test_node_backward(ex):
     x, H, P, gx, gH = node_inputs(ex.rng)
     got, want = ex.both(node_probe, x, H, P, gx, gH, 1)
     wrong = {bug: node_backward(x, H, P, gx, gH, bug) for bug in BACKWARD_BUGS}
-    judge_grads(got, want, wrong, BACKWARD_BUGS, f"{NODE}: backward(x_out_grad, H_out_grad, "
-                "params)", ("x_in_grad", "H_in_grad", "params"))
+    judge_grads(got, want, wrong, BACKWARD_BUGS, f"{sized(NODE)}: backward(x_out_grad, "
+                "H_out_grad, params)", ("x_in_grad", "H_in_grad", "params"))
 
 
 @check("GRUNode.backward adds to each deriv (+=): the same weights serve every step", points=1,
@@ -299,12 +309,14 @@ def test_node_adds(ex):
     for name in NAMES:
         once = got[f"d{name}1"]
         if once.shape == P[name].shape and not np.any(once):
-            fail(f'params["{name}"]["deriv"] is still zero after a backward call of one '
-                 f"{NODE}: add the parameter's gradient to it.")
-        assert_close(got[f"d{name}2"], 2 * once, f'params["{name}"]["deriv"] after two '
-                     f"backward calls of one {NODE} (expected: twice what one call left)",
-                     suspects={"what one call left: `=` instead of `+=` when adding to deriv":
-                               once})
+            fail(tr('params["{name}"]["deriv"] is still zero after a backward call of one '
+                    "{node}: add the parameter's gradient to it.").format(
+                        name=name, node=sized(NODE)))
+        assert_close(got[f"d{name}2"], 2 * once,
+                     tr('params["{name}"]["deriv"] after two backward calls of one {node} '
+                        "(expected: twice what one call left)").format(name=name, node=sized(NODE)),
+                     suspects={
+                         tr("what one call left: `=` instead of `+=` when adding to deriv"): once})
 
 
 # --------------------------------------------------------------------------- the gates
@@ -331,22 +343,24 @@ def test_gate_gradients(ex):
 
     got, want = ex.both(probe, X, H_0, P, G, D)
     if got["moved_W_u"] == 0:
-        fail(f"Changing W_u does not change the output of {LAYER}: W_u is never used. The "
-             "update gate is computed from the reset gate's pre-activation, as in the book's "
-             "GRU (whose gates then never learn): u = sigmoid([x_in, H_in] W_u + B_u) has its "
-             "own weights W_u.")
+        fail(tr("Changing W_u does not change the output of {layer}: W_u is never used. The "
+                "update gate is computed from the reset gate's pre-activation, as in the book's "
+                "GRU (whose gates then never learn): u = sigmoid([x_in, H_in] W_u + B_u) has its "
+                "own weights W_u.").format(layer=sized(LAYER)))
     if got["moved_W_r"] == 0:
-        fail(f"Changing W_r does not change the output of {LAYER}: the reset gate r = "
-             "sigmoid([x_in, H_in] W_r + B_r) is never used; it enters H_bar = "
-             "tanh([x_in, r * H_in] W_h + B_h).")
+        fail(tr("Changing W_r does not change the output of {layer}: the reset gate r = "
+                "sigmoid([x_in, H_in] W_r + B_r) is never used; it enters H_bar = "
+                "tanh([x_in, r * H_in] W_h + B_h).").format(layer=sized(LAYER)))
     for name in GATES:
         deriv = got[f"d{name}"]
         if deriv.shape == P[name].shape and not np.any(deriv):
-            fail(f'layer.params["{name}"]["deriv"] is zero everywhere after forward and '
-                 f"backward of {LAYER}: no gradient reaches this gate, so it never learns (as "
-                 "in the book's GRU, where only W_v and B_v learn).")
+            fail(tr('layer.params["{name}"]["deriv"] is zero everywhere after forward and '
+                    "backward of {layer}: no gradient reaches this gate, so it never learns (as "
+                    "in the book's GRU, where only W_v and B_v learn).").format(
+                        name=name, layer=sized(LAYER)))
     wrong = {bug: layer_backward(X, H_0, P, G, bug) for bug in LAYER_BUGS}
-    judge_grads(got, want, wrong, LAYER_BUGS, f"{LAYER}: forward, then backward(x_seq_out_grad)",
+    judge_grads(got, want, wrong, LAYER_BUGS,
+                tr("{layer}: forward, then backward(x_seq_out_grad)").format(layer=sized(LAYER)),
                 (None, None, "layer.params"), GATES)
 
 
@@ -360,8 +374,8 @@ def test_gate_gradients(ex):
 def test_layer_forward(ex):
     X, H_0, P, _ = layer_inputs(ex.rng)
     got, want = ex.both(layer_probe, X, H_0, P, None)
-    assert_close(got["out"], want["out"], f"{LAYER}: forward(x_seq_in, H_0)",
-                 suspects={FORWARD_BUGS[bug]: layer_forward(X, H_0, P, bug)
+    assert_close(got["out"], want["out"], f"{sized(LAYER)}: forward(x_seq_in, H_0)",
+                 suspects={tr(FORWARD_BUGS[bug]): layer_forward(X, H_0, P, bug)
                            for bug in FORWARD_BUGS})
 
 
@@ -375,7 +389,8 @@ def test_layer_backward(ex):
     X, H_0, P, G = layer_inputs(ex.rng)
     got, want = ex.both(layer_probe, X, H_0, P, G)
     wrong = {bug: layer_backward(X, H_0, P, G, bug) for bug in LAYER_BUGS}
-    judge_grads(got, want, wrong, LAYER_BUGS, f"{LAYER}: forward, then backward(x_seq_out_grad)",
+    judge_grads(got, want, wrong, LAYER_BUGS,
+                tr("{layer}: forward, then backward(x_seq_out_grad)").format(layer=sized(LAYER)),
                 ("x_seq_in_grad", "layer.H_0_grad", "layer.params"))
 
 
@@ -387,16 +402,18 @@ def test_through_time(ex):
     X, H_0, P, G = layer_inputs(ex.rng)
     G[:, :-1] = 0  # only the last step's output has a gradient
     got, want = ex.both(layer_probe, X, H_0, P, G)
-    what = (f"{LAYER}: backward of an output gradient at the last step only (random normal "
-            "there, zeros elsewhere)")
+    what = tr("{layer}: backward of an output gradient at the last step only (random normal "
+              "there, zeros elsewhere)").format(layer=sized(LAYER))
     if got["x_grad"].shape == want["x_grad"].shape and not np.any(got["x_grad"][:, :-1]):
-        fail(f"x_seq_in_grad from {what} is zero at every step but the last: no gradient "
-             f"reaches the earlier steps. {LAYER_BUGS['no_H_grad'][0].upper()}"
-             f"{LAYER_BUGS['no_H_grad'][1:]}.")
+        cause = tr(LAYER_BUGS["no_H_grad"])
+        fail(tr("x_seq_in_grad from {what} is zero at every step but the last: no gradient "
+                "reaches the earlier steps. {cause}.").format(
+                    what=what, cause=cause[0].upper() + cause[1:]))
     wrong = {bug: layer_backward(X, H_0, P, G, bug) for bug in LAYER_BUGS}
     for key, label in (("x_grad", "x_seq_in_grad"), ("H_grad", "layer.H_0_grad")):
-        assert_close(got[key], want[key], f"{label} from {what}", suspects={
-            LAYER_BUGS[bug]: res[0 if key == "x_grad" else 1] for bug, res in wrong.items()})
+        assert_close(got[key], want[key], tr("{name} from {what}").format(name=label, what=what),
+                     suspects={tr(LAYER_BUGS[bug]): res[0 if key == "x_grad" else 1]
+                               for bug, res in wrong.items()})
 
 
 # --------------------------------------------------------------------------- numerical
@@ -419,7 +436,7 @@ def numeric_inputs(rng):
 def test_numeric_params(ex):
     X, H_0, P = numeric_inputs(ex.rng)
     gradcheck.verify(ex.learner(numeric_probe, X, H_0, P, ex.seed, "params"),
-                     f"{LAYER}: forward, then backward")
+                     tr("{layer}: forward, then backward").format(layer=sized(LAYER)))
 
 
 @check("GRULayer's gradients for x_seq_in and H_0 agree with numerical ones", points=2,
@@ -428,4 +445,4 @@ def test_numeric_params(ex):
 def test_numeric_inputs(ex):
     X, H_0, P = numeric_inputs(ex.rng)
     gradcheck.verify(ex.learner(numeric_probe, X, H_0, P, ex.seed, "inputs"),
-                     f"{LAYER}: forward, then backward")
+                     tr("{layer}: forward, then backward").format(layer=sized(LAYER)))

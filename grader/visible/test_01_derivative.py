@@ -5,7 +5,7 @@ further. Values written in here were worked out by hand.
 """
 import numpy as np
 
-from grader import assert_close, check
+from grader import assert_close, check, tr
 
 
 @check("worked examples: square, leaky_relu, sigmoid", points=1,
@@ -28,4 +28,9 @@ def test_visible_examples(ex):
        hint="deriv(square, np.array([[3.0, -1.0]])) is [[6, -2]]: a central difference.")
 def test_visible_deriv(ex):
     got = ex.learner(lambda m, x: m.deriv(np.square, x), np.array([[3.0, -1.0]]))
-    assert_close(got, np.array([[6.0, -2.0]]), "deriv(square, [[3, -1]])", rtol=1e-9)
+    assert_close(got, np.array([[6.0, -2.0]]), "deriv(square, [[3, -1]])", rtol=1e-9, suspects={
+        tr("a one-sided difference, off by delta: nudge the input both ways"):
+            np.array([[6.001, -1.999]]),
+        tr("dividing by delta instead of 2 * delta: twice the derivative"):
+            np.array([[12.0, -4.0]]),
+    })

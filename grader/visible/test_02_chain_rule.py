@@ -6,7 +6,7 @@ are exact; the numerical check allows 1e-5, as deriv's step is 0.001.
 """
 import numpy as np
 
-from grader import assert_close, check, gradcheck
+from grader import assert_close, check, gradcheck, tr
 
 
 def square(x):
@@ -33,8 +33,8 @@ def test_visible_chain_2(ex):
     got = ex.learner(lambda m, x: m.chain_deriv_2([triple_plus_one, square], x), x)
     assert_close(got, np.array([[-12.0, 6.0], [42.0, 15.0]]),
                  "chain_deriv_2([3x + 1, square], [[-1, 0], [2, 0.5]])", rtol=1e-6, at={"x": x},
-                 suspects={"6x: square' taken at x instead of at f1(x) = 3x + 1, or the chain "
-                           "in the wrong order": 6 * x})
+                 suspects={tr("6x: square' taken at x instead of at f1(x) = 3x + 1, or the "
+                              "chain in the wrong order"): 6 * x})
 
 
 @check("worked example: chain_deriv_3([2x, x + 1, square], x) is 4 (2x + 1)", points=1,
@@ -47,9 +47,10 @@ def test_visible_chain_3(ex):
     assert_close(got, np.array([[-4.0, 4.0], [8.0, 20.0]]),
                  "chain_deriv_3([2x, x + 1, square], [[-1, 0], [0.5, 2]])", rtol=1e-6,
                  at={"x": x}, suspects={
-                     "4x: square' taken at x instead of at f2(f1(x)) = 2x + 1, or the chain "
-                     "in the wrong order": 4 * x,
-                     "8x: square' taken at f1(x) = 2x instead of at f2(f1(x)) = 2x + 1": 8 * x,
+                     tr("4x: square' taken at x instead of at f2(f1(x)) = 2x + 1, or the "
+                        "chain in the wrong order"): 4 * x,
+                     tr("8x: square' taken at f1(x) = 2x instead of at f2(f1(x)) = 2x + 1"):
+                         8 * x,
                  })
 
 

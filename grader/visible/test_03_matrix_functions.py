@@ -7,7 +7,7 @@ deriv's step is 0.001.
 """
 import numpy as np
 
-from grader import assert_close, check, gradcheck
+from grader import assert_close, check, gradcheck, tr
 
 X = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]])
 W = np.array([[1.0, 0.0, 2.0, -1.0], [0.0, 1.0, 1.0, 2.0]])
@@ -48,11 +48,11 @@ def test_visible_sum_square(ex):
     got = ex.learner(probe, X, W)
     N = X @ W
     assert_close(got["L"], 96.0, "matrix_function_forward_sum(X, W, square)", rtol=1e-9,
-                 suspects={"sum(X @ W) squared: sigma applied after the sum": N.sum() ** 2})
+                 suspects={tr("sum(X @ W) squared: sigma applied after the sum"): N.sum() ** 2})
     assert_close(got["dX"], np.array([[12.0, 24.0], [0.0, -12.0], [36.0, 12.0]]),
                  "matrix_function_backward_sum_1(X, W, square)", rtol=1e-6, suspects={
-                     "ones @ W.T: the sigma' factor is dropped": np.ones_like(N) @ W.T,
-                     "sigma(N) @ W.T: sigma where sigma' belongs": square(N) @ W.T,
+                     tr("ones @ W.T: the sigma' factor is dropped"): np.ones_like(N) @ W.T,
+                     tr("sigma(N) @ W.T: sigma where sigma' belongs"): square(N) @ W.T,
                  })
 
 

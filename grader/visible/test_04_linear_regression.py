@@ -5,7 +5,7 @@ were worked out by hand (the loss is 4.75 / 3).
 """
 import numpy as np
 
-from grader import assert_close, check, gradcheck
+from grader import assert_close, check, gradcheck, tr
 
 X = np.array([[1.0, 2.0], [0.0, 1.0], [2.0, -1.0]])
 Y = np.array([[0.0], [1.0], [2.0]])
@@ -23,8 +23,8 @@ def test_visible_forward(ex):
     got = ex.learner(probe, X, Y, WEIGHTS)
     assert_close(got["N"], np.array([[-1.0], [-1.0], [3.0]]), "forward_info['N'] (X @ W)")
     assert_close(got["P"], np.array([[-0.5], [-0.5], [3.5]]), "forward_info['P'] (N + B)")
-    assert_close(got["loss"], 4.75 / 3, "the loss from forward_linear_regression", suspects={
-        "the sum of the squared errors instead of their mean": 4.75,
+    assert_close(got["loss"], 4.75 / 3, tr("the loss from forward_linear_regression"), suspects={
+        tr("the sum of the squared errors instead of their mean"): 4.75,
     })
 
 
@@ -41,10 +41,10 @@ def test_visible_gradients(ex):
 
     got = ex.learner(probe, info, WEIGHTS)
     assert_close(got["W"], np.array([[5.0], [-8.0]]) / 3, "loss_gradients(...)['W']",
-                 suspects={"the gradient of the sum of squared errors, n = 3 times too big: "
-                           "divide by n": np.array([[5.0], [-8.0]])})
+                 suspects={tr("the gradient of the sum of squared errors, n = 3 times too big: "
+                              "divide by n"): np.array([[5.0], [-8.0]])})
     assert_close(got["B"], np.array([[-1.0]]) / 3, "loss_gradients(...)['B']", suspects={
-        "dL/dP itself, one value per observation: sum it over the rows":
+        tr("dL/dP itself, one value per observation: sum it over the rows"):
             np.array([[-1.0], [-3.0], [3.0]]) / 3,
     })
 

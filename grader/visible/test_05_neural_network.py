@@ -5,7 +5,7 @@ neurons; its values are given to 12 significant figures.
 """
 import numpy as np
 
-from grader import assert_close, check, gradcheck
+from grader import assert_close, check, gradcheck, tr
 
 NAMES = ("W1", "B1", "W2", "B2")
 X = np.array([[1.0, -1.0], [0.0, 2.0], [-1.0, 0.5]])
@@ -35,7 +35,7 @@ def test_visible_forward(ex):
         [0.5, 0.851952801968, 0.320821300825, 0.5]]), "forward_info['O1']", rtol=1e-9)
     assert_close(got["P"], np.array([[0.910853443025], [-0.0665512445612], [-0.793494953524]]),
                  "forward_info['P']", rtol=1e-9)
-    assert_close(got["loss"], 0.850800960815, "the loss from forward_loss", rtol=1e-9)
+    assert_close(got["loss"], 0.850800960815, tr("the loss from forward_loss"), rtol=1e-9)
 
 
 @check("worked example: loss_gradients, each of the shape of its weight", points=1,
@@ -64,9 +64,9 @@ def test_visible_gradients(ex):
                          -0.149206390636]]),
     }
     suspects = {"B1": {
-        "one number, every element of dL/dN1 summed: sum over the rows only and keep B1's "
-        "shape (1, h), np.sum(dL_dN1, axis=0, keepdims=True)": np.sum(want["B1"]),
-        "a 1-D array (h,): sum with keepdims=True to keep B1's shape (1, h)": want["B1"][0],
+        tr("one number, every element of dL/dN1 summed: sum over the rows only and keep B1's "
+           "shape (1, h), np.sum(dL_dN1, axis=0, keepdims=True)"): np.sum(want["B1"]),
+        tr("a 1-D array (h,): sum with keepdims=True to keep B1's shape (1, h)"): want["B1"][0],
     }}
     for key in ("W2", "B2", "W1", "B1"):
         assert_close(got[key], want[key], f"loss_gradients(...)['{key}']", rtol=1e-9,

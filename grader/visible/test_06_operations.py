@@ -6,7 +6,7 @@ worked examples' values were worked out by hand (sigmoid(ln 3) = 0.75).
 """
 import numpy as np
 
-from grader import assert_close, check, fail, gradcheck
+from grader import assert_close, check, fail, gradcheck, tr
 
 LN3 = np.log(3.0)
 
@@ -19,8 +19,8 @@ def param_grad_of(op):
 
 def require_param_grad(got, name):
     if np.size(got) == 0:
-        fail(f"after backward, {name} has no self.param_grad: ParamOperation.backward must "
-             "store self.param_grad = self._param_grad(output_grad)")
+        fail(tr("after backward, {name} has no self.param_grad: ParamOperation.backward must "
+                "store self.param_grad = self._param_grad(output_grad)").format(name=name))
 
 
 @check("worked example: WeightMultiply forward and backward, X (3, 2), W (2, 1)", points=1,
@@ -44,7 +44,7 @@ def test_visible_weight_multiply(ex):
                  "WeightMultiply(W).backward(output_grad)")
     require_param_grad(got["param_grad"], "WeightMultiply(W)")
     assert_close(got["param_grad"], np.array([[2.5], [4.5]]),
-                 "WeightMultiply(W).param_grad after backward")
+                 tr("WeightMultiply(W).param_grad after backward"))
 
 
 @check("worked example: BiasAdd, Sigmoid and Linear forward and backward", points=1,
@@ -72,15 +72,15 @@ def test_visible_bias_sigmoid_linear(ex):
     assert_close(got["bias_input_grad"], G, "BiasAdd(B).backward(output_grad)")
     require_param_grad(got["bias_param_grad"], "BiasAdd(B)")
     assert_close(got["bias_param_grad"], np.array([[9.0, 12.0]]),
-                 "BiasAdd(B).param_grad after backward", suspects={
-                     "the mean over the rows instead of the sum": np.array([[3.0, 4.0]])})
+                 tr("BiasAdd(B).param_grad after backward"), suspects={
+                     tr("the mean over the rows instead of the sum"): np.array([[3.0, 4.0]])})
     assert_close(got["sigmoid_output"], np.array([[0.5, 0.75, 0.25]]),
                  "Sigmoid().forward([[0, ln 3, -ln 3]])", rtol=1e-12)
     assert_close(got["sigmoid_input_grad"], np.array([[1.0, 1.5, -1.5]]),
-                 "Sigmoid().backward([[4, 8, -8]]) after forward([[0, ln 3, -ln 3]])",
+                 tr("Sigmoid().backward([[4, 8, -8]]) after forward([[0, ln 3, -ln 3]])"),
                  rtol=1e-12, suspects={
-                     "input_ * (1 - input_) * output_grad: the derivative from the input "
-                     "instead of the output": x * (1 - x) * g})
+                     tr("input_ * (1 - input_) * output_grad: the derivative from the input "
+                        "instead of the output"): x * (1 - x) * g})
     assert_close(got["linear_output"], x, "Linear().forward(x)")
     assert_close(got["linear_input_grad"], g, "Linear().backward(output_grad)")
 
@@ -127,4 +127,5 @@ def test_visible_numeric(ex):
         arg = next((key for key in inputs if key != "X"), "")
         gradcheck.verify({key.split(" ", 1)[1]: value for key, value in got.items()
                           if key.startswith(f"{name} ")},
-                         f"{name}({arg}): forward(X), then backward")
+                         tr("{name}({arg}): forward(X), then backward").format(name=name,
+                                                                               arg=arg))

@@ -6,7 +6,7 @@ were worked out by hand.
 """
 import numpy as np
 
-from grader import assert_close, check, fail, gradcheck
+from grader import assert_close, check, fail, gradcheck, tr
 
 
 class Arrays:
@@ -16,10 +16,11 @@ class Arrays:
         self.arrays = list(arrays)
 
     def standard_normal(self, shape):
-        assert self.arrays, ("the layer asked for new weights after its first forward: set it "
-                             "up only on the first call")
+        assert self.arrays, tr("the layer asked for new weights after its first forward: set "
+                               "it up only on the first call")
         array = self.arrays.pop(0)
-        assert array.shape == tuple(shape), f"asked for {shape}, have {array.shape}"
+        assert array.shape == tuple(shape), tr("asked for {shape}, have {have}").format(
+            shape=shape, have=array.shape)
         return array.copy()
 
 
@@ -52,14 +53,14 @@ def test_visible_dense(ex):
     assert_close(got["output"], linear, "Dense(3, Linear()).forward(X)")
     assert_close(got["input_grad"], np.array([[2.0, 2.0], [0.0, 2.0], [0.0, 3.0]]),
                  "Dense(3, Linear()).backward(output_grad)")
-    assert_close(got["n_params"], 2, "len(layer.params) (W and B)")
-    assert_close(got["n_grads"], 2, "len(layer.param_grads) after backward (dW and dB)")
+    assert_close(got["n_params"], 2, tr("len(layer.params) (W and B)"))
+    assert_close(got["n_grads"], 2, tr("len(layer.param_grads) after backward (dW and dB)"))
     assert_close(got["grad0"], np.array([[4.0, 3.0, 2.0], [3.0, -1.0, -1.0]]),
                  "layer.param_grads[0] (dW)")
     assert_close(got["grad1"], np.array([[2.0, 3.0, 0.0]]), "layer.param_grads[1] (dB)")
     assert_close(got["sigmoid_output"], 1 / (1 + np.exp(-linear)),
-                 "Dense(3).forward(X), with the default Sigmoid", suspects={
-                     "X @ W + B: the activation is not applied": linear})
+                 tr("Dense(3).forward(X), with the default Sigmoid"), suspects={
+                     tr("X @ W + B: the activation is not applied"): linear})
 
 
 @check("worked example: MeanSquaredError's loss and gradient, 3 rows of 2 outputs", points=1,
@@ -77,10 +78,10 @@ def test_visible_mse(ex):
     got = ex.learner(probe, prediction, target)
     diff = prediction - target
     assert_close(got["loss"], 10 / 3, "MeanSquaredError().forward(prediction, target)",
-                 suspects={"the mean over all 6 elements: divide by the 3 rows": 10 / 6})
+                 suspects={tr("the mean over all 6 elements: divide by the 3 rows"): 10 / 6})
     assert_close(got["grad"], 2 * diff / 3, "MeanSquaredError().backward()", suspects={
-        "2 * (prediction - target) without / n": 2 * diff,
-        "2 * (target - prediction) / n: the sign is flipped": -2 * diff / 3,
+        tr("2 * (prediction - target) without / n"): 2 * diff,
+        tr("2 * (target - prediction) / n: the sign is flipped"): -2 * diff / 3,
     })
 
 
@@ -118,8 +119,8 @@ def test_visible_network_numeric(ex):
 
     got = ex.learner(probe, X, y, weights, ex.seed)
     if got["n_grads"] != 4:
-        fail(f"net.param_grads() gave {int(got['n_grads'])} arrays for a network of two Dense "
-             "layers; expected 4: W1, B1, W2, B2, each layer's in order")
-    assert_close(got.pop("train_batch_loss"), got.pop("loss"), "the loss train_batch returns "
-                 "(expected: the loss of net.forward(X))")
+        fail(tr("net.param_grads() gave {n} arrays for a network of two Dense layers; "
+                "expected 4: W1, B1, W2, B2, each layer's in order").format(n=int(got["n_grads"])))
+    assert_close(got.pop("train_batch_loss"), got.pop("loss"), tr("the loss train_batch returns "
+                 "(expected: the loss of net.forward(X))"))
     gradcheck.verify({k: v for k, v in got.items() if k != "n_grads"}, "train_batch")

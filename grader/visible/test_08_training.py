@@ -6,7 +6,7 @@ evaluations, its early stop and the network it keeps are known in advance.
 """
 import numpy as np
 
-from grader import assert_close, check
+from grader import assert_close, check, tr
 
 
 class Net:
@@ -75,10 +75,12 @@ def test_visible_sgd(ex):
         return {"W": params[0], "B": params[1]}
 
     got = ex.learner(probe, params, grads)
-    assert_close(got["W"], np.array([[0.5, 2.0], [3.5, 3.0]]), "the network's W after the step",
-                 suspects={"W before the step: the network's array did not change": params[0]})
-    assert_close(got["B"], np.array([[-0.5, -1.5]]), "the network's B after the step",
-                 suspects={"B before the step: the network's array did not change": params[1]})
+    assert_close(got["W"], np.array([[0.5, 2.0], [3.5, 3.0]]),
+                 tr("the network's W after the step"), suspects={
+                     tr("W before the step: the network's array did not change"): params[0]})
+    assert_close(got["B"], np.array([[-0.5, -1.5]]), tr("the network's B after the step"),
+                 suspects={
+                     tr("B before the step: the network's array did not change"): params[1]})
 
 
 @check("permute_data keeps X and y paired; generate_batches covers every row once", points=1,
@@ -98,15 +100,15 @@ def test_visible_permute_and_batches(ex):
 
     got = ex.learner(probe, X, y, ex.seed)
     perm = np.random.default_rng(ex.seed).permutation(10)
-    assert_close(got["X"], X[perm], "permute_data(X, y, rng)'s X, rows numbered 0 to 9 "
-                 "(expected: X[rng.permutation(10)])", suspects={"X unshuffled": X})
-    assert_close(got["y"], y[perm], "permute_data(X, y, rng)'s y (expected: y[perm], the "
-                 "same permutation as X)", suspects={"y unshuffled": y})
-    assert_close(got["sizes"], np.array([4, 4, 2]), "the batch sizes of generate_batches for "
-                 "10 rows, size 4", suspects={"[4, 4]: the last batch is dropped":
-                                              np.array([4, 4])})
-    assert_close(got["batch_X"], X, "the batches' X rows, in order")
-    assert_close(got["batch_y"], y, "the batches' y rows, in order")
+    assert_close(got["X"], X[perm], tr("permute_data(X, y, rng)'s X, rows numbered 0 to 9 "
+                 "(expected: X[rng.permutation(10)])"), suspects={tr("X unshuffled"): X})
+    assert_close(got["y"], y[perm], tr("permute_data(X, y, rng)'s y (expected: y[perm], the "
+                 "same permutation as X)"), suspects={tr("y unshuffled"): y})
+    assert_close(got["sizes"], np.array([4, 4, 2]), tr("the batch sizes of generate_batches "
+                 "for 10 rows, size 4"), suspects={tr("[4, 4]: the last batch is dropped"):
+                                                   np.array([4, 4])})
+    assert_close(got["batch_X"], X, tr("the batches' X rows, in order"))
+    assert_close(got["batch_y"], y, tr("the batches' y rows, in order"))
 
 
 @check("worked example: Trainer.fit trains, steps, evaluates every 2 epochs, stops early",
@@ -141,23 +143,26 @@ def test_visible_fit(ex):
         }
 
     got = ex.learner(probe, test_loss, ex.seed)
-    assert_close(got["eval_epochs"], np.array([2.0, 4.0, 6.0]), "the epochs in "
-                 "trainer.evaluations (8 epochs, eval_every=2; the test loss rises at epoch 6)",
-                 suspects={"training went on after the test loss rose":
+    assert_close(got["eval_epochs"], np.array([2.0, 4.0, 6.0]), tr("the epochs in "
+                 "trainer.evaluations (8 epochs, eval_every=2; the test loss rises at epoch 6)"),
+                 suspects={tr("training went on after the test loss rose"):
                            np.array([2.0, 4.0, 6.0, 8.0]),
-                           "epochs counted from 0: count from 1, so that evaluations come "
-                           "after epochs 2, 4, 6": np.array([0.0, 2.0, 4.0, 6.0])})
-    assert_close(got["eval_losses"], np.array([5.0, 3.0, 4.0]), "the test losses in "
-                 "trainer.evaluations")
-    assert_close(got["trains"], 12, "the number of train_batch calls in 6 epochs of 2 batches")
-    assert_close(got["steps_after_train"], 12, "the optimizer steps right after a train_batch")
-    assert_close(got["steps"], 12, "the number of optimizer steps")
-    assert_close(got["decays"], 6, "the number of _decay_lr calls in 6 epochs")
-    assert_close(got["no_inference"], 0, "test evaluations with net.forward(X_test) not in "
-                 "inference mode (expected: inference=True every time)")
-    assert_close(got["inference"], 3, "the calls of net.forward(X_test, inference=True)")
+                           tr("epochs counted from 0: count from 1, so that evaluations come "
+                              "after epochs 2, 4, 6"): np.array([0.0, 2.0, 4.0, 6.0])})
+    assert_close(got["eval_losses"], np.array([5.0, 3.0, 4.0]), tr("the test losses in "
+                 "trainer.evaluations"))
+    assert_close(got["trains"], 12,
+                 tr("the number of train_batch calls in 6 epochs of 2 batches"))
+    assert_close(got["steps_after_train"], 12,
+                 tr("the optimizer steps right after a train_batch"))
+    assert_close(got["steps"], 12, tr("the number of optimizer steps"))
+    assert_close(got["decays"], 6, tr("the number of _decay_lr calls in 6 epochs"))
+    assert_close(got["no_inference"], 0, tr("test evaluations with net.forward(X_test) not in "
+                 "inference mode (expected: inference=True every time)"))
+    assert_close(got["inference"], 3, tr("the calls of net.forward(X_test, inference=True)"))
     assert_close(got["best_epoch"], 4, "trainer.best_epoch")
-    assert_close(got["net_batches"], 8, "the batches trainer.net had been trained on when fit "
-                 "returned (the best network, evaluated at epoch 4 after 8 batches)", suspects={
-                     "the network of epoch 5, one epoch before the failed evaluation": 10,
-                     "the last network: the best one was not restored": 12})
+    assert_close(got["net_batches"], 8, tr("the batches trainer.net had been trained on when "
+                 "fit returned (the best network, evaluated at epoch 4 after 8 batches)"),
+                 suspects={
+                     tr("the network of epoch 5, one epoch before the failed evaluation"): 10,
+                     tr("the last network: the best one was not restored"): 12})

@@ -7,7 +7,7 @@ epoch. The values were worked out by hand.
 """
 import numpy as np
 
-from grader import assert_close, check
+from grader import N_, assert_close, check, tr
 
 
 class Net:
@@ -65,27 +65,30 @@ def test_visible_steps(ex):
         return {"sgd0": sgd_params[0], "sgd1": sgd_params[1], **path}
 
     got = ex.learner(probe, params, grads)
-    assert_close(got["sgd0"], np.array([[0.9, 2.1]]), "the first parameter after SGD(lr=0.1)"
-                 ".step()", suspects={"the parameter before the step: update it in place, "
-                                      "param -= self.lr * grad": params[0]})
-    assert_close(got["sgd1"], np.array([[-0.2]]), "the second parameter after SGD(lr=0.1).step()")
+    assert_close(got["sgd0"], np.array([[0.9, 2.1]]), tr("the first parameter after "
+                 "SGD(lr=0.1).step()"), suspects={
+                     tr("the parameter before the step: update it in place, "
+                        "param -= self.lr * grad"): params[0]})
+    assert_close(got["sgd1"], np.array([[-0.2]]),
+                 tr("the second parameter after SGD(lr=0.1).step()"))
     suspects = {
-        "plain SGD: make the velocities once, on the first step, and keep them":
+        tr("plain SGD: make the velocities once, on the first step, and keep them"):
             (np.array([[0.9, 2.1], [0.8, 2.2], [0.8, 2.1]]), np.array([[-0.2], [0.0], [-0.1]])),
-        "velocity = momentum * velocity + grad, then param -= lr * velocity: lr belongs in the "
-        "velocity": (np.array([[0.9, 2.1], [0.75, 2.25], [0.7125, 2.1875]]),
-                     np.array([[-0.2], [-0.1], [-0.175]])),
-        "momentum 0.9, the default, instead of self.momentum":
+        tr("velocity = momentum * velocity + grad, then param -= lr * velocity: lr belongs in "
+           "the velocity"): (np.array([[0.9, 2.1], [0.75, 2.25], [0.7125, 2.1875]]),
+                             np.array([[-0.2], [-0.1], [-0.175]])),
+        tr("momentum 0.9, the default, instead of self.momentum"):
             (np.array([[0.9, 2.1], [0.71, 2.29], [0.539, 2.361]]),
              np.array([[-0.2], [-0.18], [-0.262]])),
-        "velocity = velocity + lr * grad: the velocity is never multiplied by momentum":
+        tr("velocity = velocity + lr * grad: the velocity is never multiplied by momentum"):
             (np.array([[0.9, 2.1], [0.7, 2.3], [0.5, 2.4]]), np.array([[-0.2], [-0.2], [-0.3]])),
     }
     want = (np.array([[0.9, 2.1], [0.75, 2.25], [0.675, 2.225]]),
             np.array([[-0.2], [-0.1], [-0.15]]))
-    for i, which in enumerate(("first", "second")):
-        assert_close(got[f"p{i}"], want[i], f"the {which} parameter after each of 3 "
-                     "SGDMomentum steps (a row a step)",
+    whats = (N_("the first parameter after each of 3 SGDMomentum steps (a row a step)"),
+             N_("the second parameter after each of 3 SGDMomentum steps (a row a step)"))
+    for i, what in enumerate(whats):
+        assert_close(got[f"p{i}"], want[i], tr(what),
                      suspects={text: paths[i] for text, paths in suspects.items()})
 
 
@@ -96,13 +99,13 @@ def test_visible_steps(ex):
 def test_visible_linear_decay(ex):
     got = ex.learner(lr_run, "linear", 0.1, 0.01, 4)
     assert_close(got, np.array([0.1, 0.07, 0.04, 0.01, 0.01]),
-                 "lr at the start of each of 4 epochs, then after the last _decay_lr()",
+                 tr("lr at the start of each of 4 epochs, then after the last _decay_lr()"),
                  suspects={
-                     "final_lr never reached: (lr - final_lr) / max_epochs; divide by "
-                     "max_epochs - 1": np.array([0.1, 0.0775, 0.055, 0.0325, 0.01]),
-                     "lr going below final_lr after the last epoch: stop at final_lr":
+                     tr("final_lr never reached: (lr - final_lr) / max_epochs; divide by "
+                        "max_epochs - 1"): np.array([0.1, 0.0775, 0.055, 0.0325, 0.01]),
+                     tr("lr going below final_lr after the last epoch: stop at final_lr"):
                          np.array([0.1, 0.07, 0.04, 0.01, -0.02]),
-                     "lr never decays": np.full(5, 0.1),
+                     tr("lr never decays"): np.full(5, 0.1),
                  })
 
 
@@ -115,11 +118,11 @@ def test_visible_exponential_decay(ex):
     got = ex.learner(lambda m: {"exponential": lr_run(m, "exponential", 0.08, 0.01, 4),
                                 "none": lr_run(m, None, 0.08, 0.01, 4)})
     assert_close(got["exponential"], np.array([0.08, 0.04, 0.02, 0.01, 0.01]),
-                 "lr at the start of each of 4 epochs, then after the last _decay_lr() "
-                 "(decay_type='exponential')", suspects={
-                     "lr going below final_lr after the last epoch: stop at final_lr":
+                 tr("lr at the start of each of 4 epochs, then after the last _decay_lr() "
+                    "(decay_type='exponential')"), suspects={
+                     tr("lr going below final_lr after the last epoch: stop at final_lr"):
                          np.array([0.08, 0.04, 0.02, 0.01, 0.005]),
-                     "lr never decays": np.full(5, 0.08),
+                     tr("lr never decays"): np.full(5, 0.08),
                  })
-    assert_close(got["none"], np.full(5, 0.08), "lr at the start of each of 4 epochs, then "
-                 "after the last _decay_lr() (decay_type=None)")
+    assert_close(got["none"], np.full(5, 0.08), tr("lr at the start of each of 4 epochs, then "
+                 "after the last _decay_lr() (decay_type=None)"))

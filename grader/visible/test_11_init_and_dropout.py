@@ -6,7 +6,7 @@ by their statistics, with bounds far wider than chance needs.
 """
 import numpy as np
 
-from grader import assert_close, check, fail
+from grader import assert_close, check, fail, tr
 
 KEEP = 0.7  # keep_prob of the Dropout check
 
@@ -19,8 +19,8 @@ def test_visible_glorot_std(ex):
     got = ex.learner(lambda m, fans: np.array([m.glorot_std(a, b) for a, b in fans], dtype=float),
                      fans)
     assert_close(got, np.array([0.7071067811865476, 0.31622776601683794, 0.06324555320336758]),
-                 "glorot_std(fan_in, fan_out) for (3, 1), (10, 10), (300, 200)", rtol=1e-9,
-                 suspects={"2 / (fan_in + fan_out): the square root is missing":
+                 tr("glorot_std(fan_in, fan_out) for (3, 1), (10, 10), (300, 200)"), rtol=1e-9,
+                 suspects={tr("2 / (fan_in + fan_out): the square root is missing"):
                            np.array([0.5, 0.1, 0.004])})
 
 
@@ -42,22 +42,25 @@ def test_visible_dropout(ex):
 
     got = ex.learner(probe, X, G, int(ex.rng.integers(2**31)))
     train = got["train"]
-    what = f"Dropout({KEEP}).forward(X) in training (|X| >= 0.5, never 0)"
+    what = tr("Dropout({keep}).forward(X) in training (|X| >= 0.5, never 0)").format(keep=KEEP)
     if train.shape != X.shape:
-        fail(f"{what} has shape {train.shape}; expected the input's shape {X.shape}")
+        fail(tr("{what} has shape {shape}; expected the input's shape {input_shape}").format(
+            what=what, shape=train.shape, input_shape=X.shape))
     kept = train != 0
     if abs(kept.mean() - KEEP) > 0.05:
-        fail(f"{what} kept {kept.mean():.1%} of the elements (nonzero outputs); expected about "
-             f"keep_prob = {KEEP:.0%}: keep_prob is the probability of keeping an element")
-    assert_close(train, np.where(kept, X / KEEP, 0.0), f"{what} where it is not 0 (expected: "
-                 "input / keep_prob)", suspects={
-                     "the input itself: what is kept is not divided by keep_prob":
+        fail(tr("{what} kept {kept:.1%} of the elements (nonzero outputs); expected about "
+                "keep_prob = {keep:.0%}: keep_prob is the probability of keeping an element")
+             .format(what=what, kept=kept.mean(), keep=KEEP))
+    assert_close(train, np.where(kept, X / KEEP, 0.0), tr("{what} where it is not 0 (expected: "
+                 "input / keep_prob)").format(what=what), suspects={
+                     tr("the input itself: what is kept is not divided by keep_prob"):
                          np.where(kept, X, 0.0)})
-    assert_close(got["grad"], np.where(kept, G / KEEP, 0.0), f"Dropout({KEEP}).backward("
+    assert_close(got["grad"], np.where(kept, G / KEEP, 0.0), tr("Dropout({keep}).backward("
                  "output_grad) after that forward (expected: output_grad * mask / keep_prob, "
-                 "with forward's mask)")
-    assert_close(got["infer"], X, f"Dropout({KEEP}).forward(X, inference=True) (expected: X)",
-                 suspects={"X * keep_prob: scaled at inference, as in the book": X * KEEP})
+                 "with forward's mask)").format(keep=KEEP))
+    assert_close(got["infer"], X, tr("Dropout({keep}).forward(X, inference=True) (expected: X)")
+                 .format(keep=KEEP),
+                 suspects={tr("X * keep_prob: scaled at inference, as in the book"): X * KEEP})
 
 
 @check("Dense(weight_init='glorot') draws W and B with standard deviation glorot_std", points=1,
@@ -78,18 +81,22 @@ def test_visible_dense_glorot(ex):
         return found
 
     got = ex.learner(probe, X, int(ex.rng.integers(2**31)))
-    layer = "Dense(200, weight_init='glorot') with 300 inputs"
+    layer = tr("Dense({fan_out}, weight_init='glorot') with {fan_in} inputs").format(
+        fan_out=200, fan_in=300)
     if got["out"].shape != (4, 200):
-        fail(f"{layer} gave an output of shape {got['out'].shape} for 4 rows; expected (4, 200)")
+        fail(tr("{layer} gave an output of shape {shape} for 4 rows; expected (4, 200)").format(
+            layer=layer, shape=got["out"].shape))
     if got["n_param_ops"] < 2:
-        fail(f"after its first forward, {layer} has no WeightMultiply and BiasAdd operations "
-             "(nothing with a `param`)")
+        fail(tr("after its first forward, {layer} has no WeightMultiply and BiasAdd "
+                "operations (nothing with a `param`)").format(layer=layer))
     want = 0.06324555320336758  # sqrt(2 / (300 + 200))
     for name, shape, band in (("W", (300, 200), 0.05), ("B", (1, 200), 0.35)):
         value = got[name]
         if value.shape != shape:
-            fail(f"{name} of {layer} has shape {value.shape}; expected {shape}")
+            fail(tr("{name} of {layer} has shape {shape}; expected {want_shape}").format(
+                name=name, layer=layer, shape=value.shape, want_shape=shape))
         std = float(np.std(value))
         if abs(std / want - 1) > band:
-            fail(f"the standard deviation of {name} {shape} of {layer} is {std:.4g}; expected "
-                 f"glorot_std(300, 200) = {want:.4g} (within {band:.0%})")
+            fail(tr("the standard deviation of {name} {shape} of {layer} is {std:.4g}; "
+                    "expected glorot_std(300, 200) = {want:.4g} (within {band:.0%})").format(
+                        name=name, shape=shape, layer=layer, std=std, want=want, band=band))

@@ -5,7 +5,7 @@ further (they train the network). Values written in here were worked out by hand
 """
 import numpy as np
 
-from grader import assert_close, check, fail
+from grader import N_, assert_close, check, fail, tr
 
 
 class Scores:
@@ -31,13 +31,15 @@ def test_visible_network_shape(ex):
         return {"inference": net.forward(X, inference=True), "training": net.forward(X)}
 
     got = ex.learner(probe, X)
-    for mode in ("inference", "training"):
+    for mode, name in (("inference", N_("inference")), ("training", N_("training"))):
         scores = got[mode]
         if scores.shape != (5, 10):
-            fail(f"build_network(0).forward(X) ({mode}) for 5 rows of 64 pixels has shape "
-                 f"{scores.shape}; expected (5, 10): one score per digit.")
+            fail(tr("build_network(0).forward(X) ({mode}) for 5 rows of 64 pixels has shape "
+                    "{shape}; expected (5, 10): one score per digit.").format(
+                        mode=tr(name), shape=scores.shape))
         if not np.all(np.isfinite(scores)):
-            fail(f"build_network(0).forward(X) ({mode}) gives NaN or infinite scores.")
+            fail(tr("build_network(0).forward(X) ({mode}) gives NaN or infinite scores.")
+                 .format(mode=tr(name)))
 
 
 @check("build_network(seed) is seeded; build_optimizer makes a new optimizer each call",
@@ -61,20 +63,21 @@ def test_visible_seeded(ex):
                 "lr": float(first.lr)}
 
     got = ex.learner(probe, X)
-    assert_close(got["seed 0 again"], got["seed 0"], "a second build_network(0)'s scores "
-                 "(expected: the same as the first's)", rtol=0.0, atol=0.0)
+    assert_close(got["seed 0 again"], got["seed 0"], tr("a second build_network(0)'s scores "
+                 "(expected: the same as the first's)"), rtol=0.0, atol=0.0)
     if got["seed 1"].shape == got["seed 0"].shape and np.array_equal(got["seed 1"],
                                                                       got["seed 0"]):
-        fail("build_network(1) gives the same scores as build_network(0): the seed is not "
-             "passed on to NeuralNetwork.")
+        fail(tr("build_network(1) gives the same scores as build_network(0): the seed is not "
+                "passed on to NeuralNetwork."))
     if not got["new"]:
-        fail("build_optimizer() returned the same object twice: make a new optimizer on each "
-             "call.")
+        fail(tr("build_optimizer() returned the same object twice: make a new optimizer on "
+                "each call."))
     if not got["decays"]:
-        fail("build_optimizer() does not return an optimizer of exercise 10 (optimizers.py): "
-             "train calls its _setup_decay and _decay_lr.")
+        fail(tr("build_optimizer() does not return an optimizer of exercise 10 (optimizers.py): "
+                "train calls its _setup_decay and _decay_lr."))
     if not got["lr"] > 0:
-        fail(f"build_optimizer()'s learning rate is {float(got['lr']):g}; it must be above 0.")
+        fail(tr("build_optimizer()'s learning rate is {lr:g}; it must be above 0.").format(
+            lr=float(got["lr"])))
 
 
 @check("worked example: accuracy is the fraction of rows whose highest score is the true digit",
@@ -93,8 +96,8 @@ def test_visible_accuracy(ex):
                 "inference": np.array(net.inference)}
 
     got = ex.learner(probe, scores, y)
-    assert_close(got["accuracy"], 4 / 6, "accuracy(net, X, y) with 4 of 6 rows right",
-                 suspects={"the fraction of wrong rows": 2 / 6})
+    assert_close(got["accuracy"], 4 / 6, tr("accuracy(net, X, y) with 4 of 6 rows right"),
+                 suspects={tr("the fraction of wrong rows"): 2 / 6})
     if not (got["inference"].size and np.all(got["inference"] == 1.0)):
-        fail("accuracy called net.forward without inference=True: dropout stays on while you "
-             "measure.")
+        fail(tr("accuracy called net.forward without inference=True: dropout stays on while "
+                "you measure."))

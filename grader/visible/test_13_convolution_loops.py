@@ -7,7 +7,7 @@ own conv_1d and conv_2d.
 """
 import numpy as np
 
-from grader import assert_close, check, gradcheck
+from grader import assert_close, check, gradcheck, tr
 
 
 def split(got, k):
@@ -40,8 +40,8 @@ def test_visible_examples(ex):
                  "pad_1d([1, 2, 3], 2)")
     assert_close(got["conv_1d_3"], np.array([-2.0, -2.0, -2.0, 3.0]),
                  "conv_1d([1, 2, 3, 4], [1, 0, -1])", suspects={
-                     "the kernel flipped (np.convolve): the book's convolution is a "
-                     "cross-correlation": np.array([2.0, 2.0, 2.0, -3.0])})
+                     tr("the kernel flipped (np.convolve): the book's convolution is a "
+                        "cross-correlation"): np.array([2.0, 2.0, 2.0, -3.0])})
     assert_close(got["conv_1d_5"], np.array([6.0, 8.0, 11.0, 14.0, 3.0, 4.0]),
                  "conv_1d([1, 2, 3, 4, 5, 6], [1, 0, 0, 0, 2])")
     assert_close(got["pad_2d"], np.array([[0.0, 0.0, 0.0, 0.0, 0.0],
@@ -50,13 +50,14 @@ def test_visible_examples(ex):
                                           [0.0, 0.0, 0.0, 0.0, 0.0]]),
                  "pad_2d([[1, 2, 3], [4, 5, 6]], 1)")
     assert_close(got["conv_2d_3"], np.array([[2.0, 3.0, 0.0], [7.0, 10.0, 6.0]]),
-                 "conv_2d([[1, 2, 3], [4, 5, 6]], param) with param[1, 2] = 1, param[0, 1] = 2, "
-                 "zeros elsewhere")
+                 tr("conv_2d([[1, 2, 3], [4, 5, 6]], param) with param[1, 2] = 1, "
+                    "param[0, 1] = 2, zeros elsewhere"))
     assert_close(got["conv_2d_5"], np.array([[-10.0, -11.0, -12.0, 0.0],
                                              [0.0, 0.0, 0.0, 0.0],
                                              [0.0, 0.0, 1.0, 2.0]]),
-                 "conv_2d(img, param) with img = [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]], "
-                 "param (5, 5) with param[0, 0] = 1, param[4, 3] = -1, zeros elsewhere")
+                 tr("conv_2d(img, param) with img = [[1, 2, 3, 4], [5, 6, 7, 8], "
+                    "[9, 10, 11, 12]], param (5, 5) with param[0, 0] = 1, param[4, 3] = -1, "
+                    "zeros elsewhere"))
 
 
 @check("input_grad_1d and param_grad_1d agree with numerical gradients of your conv_1d",
@@ -83,8 +84,8 @@ def test_visible_grads_1d(ex):
 
     got = ex.learner(probe, cases, ex.seed)
     for k, (x, _) in cases.items():
-        gradcheck.verify(split(got, k), f"input_grad_1d and param_grad_1d, inp of length "
-                         f"{x.shape[0]}, K = {k}")
+        gradcheck.verify(split(got, k), tr("input_grad_1d and param_grad_1d, inp of length "
+                                           "{n}, K = {k}").format(n=x.shape[0], k=k))
 
 
 @check("input_grad_2d and param_grad_2d agree with numerical gradients of your conv_2d",
@@ -112,5 +113,5 @@ def test_visible_grads_2d(ex):
 
     got = ex.learner(probe, cases, ex.seed)
     for k, (img, _) in cases.items():
-        gradcheck.verify(split(got, k), f"input_grad_2d and param_grad_2d, img {img.shape}, "
-                         f"param ({k}, {k})")
+        gradcheck.verify(split(got, k), tr("input_grad_2d and param_grad_2d, img {shape}, "
+                                           "param ({k}, {k})").format(shape=img.shape, k=k))

@@ -8,7 +8,7 @@ own forward.
 """
 import numpy as np
 
-from grader import assert_close, check, fail, gradcheck
+from grader import assert_close, check, fail, gradcheck, tr
 
 IMG = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])  # H = 2 rows, W = 3 columns
 
@@ -31,15 +31,15 @@ def test_visible_image_patches(ex):
                                        [0.0, 1.0, 2.0, 0.0, 4.0, 5.0, 0.0, 0.0, 0.0],
                                        [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.0, 0.0, 0.0],
                                        [2.0, 3.0, 0.0, 5.0, 6.0, 0.0, 0.0, 0.0, 0.0]]),
-                 "image_patches(x, 3) with x (1, 1, 2, 3) = [[1, 2, 3], [4, 5, 6]]")
+                 tr("image_patches(x, 3) with x (1, 1, 2, 3) = [[1, 2, 3], [4, 5, 6]]"))
     want = np.zeros((1, 18))
     want[0, 4], want[0, 13] = 1.0, 2.0  # the centre of channel 0's 3 x 3 block, then channel 1's
-    assert_close(got["channels"], want, "image_patches(x, 3) with x (1, 2, 1, 1), one pixel "
-                 "of value 1 in channel 0 and 2 in channel 1")
+    assert_close(got["channels"], want, tr("image_patches(x, 3) with x (1, 2, 1, 1), one pixel "
+                                           "of value 1 in channel 0 and 2 in channel 1"))
     shape = tuple(int(n) for n in got["shape"])
     if shape != (40, 75):
-        fail(f"image_patches(x, 5) with x (2, 3, 4, 5) has shape {shape}; expected (40, 75): "
-             "2 * 4 * 5 output pixels, 3 * 5 * 5 values each.")
+        fail(tr("image_patches(x, 5) with x (2, 3, 4, 5) has shape {shape}; expected (40, 75): "
+                "2 * 4 * 5 output pixels, 3 * 5 * 5 values each.").format(shape=shape))
 
 
 @check("worked examples: Conv2D_Op's output (K = 3 and K = 5), then Flatten", points=1,
@@ -67,22 +67,24 @@ def test_visible_forward(ex):
     got = ex.learner(probe, x, W, x5, W5)
     want = np.array([[[[12.0, 31.0, 16.0], [32.0, 21.0, 6.0]],
                       [[2.0, 3.0, 0.0], [5.0, 6.0, 0.0]]]])
-    assert_close(got["out"], want, "Conv2D_Op(W).forward(x) with x (1, 2, 2, 3), W (2, 2, 3, 3): "
-                 "output 0 = the 3 x 3 sum of channel 0 + 10 * channel 1, output 1 = channel "
-                 "0's pixel to the right", suspects={
-                     "the kernels flipped: output 1 takes the pixel to the left":
+    assert_close(got["out"], want,
+                 tr("Conv2D_Op(W).forward(x) with x (1, 2, 2, 3), W (2, 2, 3, 3): output 0 = "
+                    "the 3 x 3 sum of channel 0 + 10 * channel 1, output 1 = channel 0's pixel "
+                    "to the right"), suspects={
+                     tr("the kernels flipped: output 1 takes the pixel to the left"):
                          np.array([[[[12.0, 31.0, 16.0], [32.0, 21.0, 6.0]],
                                     [[0.0, 1.0, 2.0], [0.0, 4.0, 5.0]]]])})
     assert_close(got["K5"], np.array([[[[-10.0, -11.0, -12.0, 0.0], [0.0, 0.0, 0.0, 0.0],
                                         [0.0, 0.0, 1.0, 2.0]]]]),
-                 "Conv2D_Op(W).forward(x) with x (1, 1, 3, 4) = 1 to 12 row by row, W (1, 1, 5, 5) "
-                 "with W[0, 0, 0, 0] = 1, W[0, 0, 4, 3] = -1, zeros elsewhere")
+                 tr("Conv2D_Op(W).forward(x) with x (1, 1, 3, 4) = 1 to 12 row by row, "
+                    "W (1, 1, 5, 5) with W[0, 0, 0, 0] = 1, W[0, 0, 4, 3] = -1, zeros elsewhere"))
     shape = tuple(int(n) for n in got["shape"])
     if shape != (3, 3, 5, 4):
-        fail(f"Conv2D_Op(W).forward(x) with x (3, 2, 5, 4) and W (3, 2, 5, 5) has shape {shape}; "
-             "expected (3, 3, 5, 4): (batch, out_channels, H, W).")
-    assert_close(got["flat"], want.reshape(1, -1), "Flatten().forward(out) of that output "
-                 "(1, 2, 2, 3) (expected: (1, 12), channel by channel, row by row)")
+        fail(tr("Conv2D_Op(W).forward(x) with x (3, 2, 5, 4) and W (3, 2, 5, 5) has shape "
+                "{shape}; expected (3, 3, 5, 4): (batch, out_channels, H, W).").format(shape=shape))
+    assert_close(got["flat"], want.reshape(1, -1), tr("Flatten().forward(out) of that output "
+                                                      "(1, 2, 2, 3) (expected: (1, 12), channel "
+                                                      "by channel, row by row)"))
 
 
 def _numeric_probe(m, x, W, seed, wrt):
@@ -129,7 +131,8 @@ def test_visible_gradients(ex):
     got = ex.learner(probe, cases, x_flat, ex.seed)
     for K, (x, W) in cases.items():
         part = {key.split(".", 1)[1]: v for key, v in got.items() if key.startswith(f"K{K}.")}
-        gradcheck.verify(part, f"Conv2D_Op(W) with W {W.shape}: forward(x) of x {x.shape}, then "
-                         "_input_grad and _param_grad")
+        gradcheck.verify(part, tr("Conv2D_Op(W) with W {w_shape}: forward(x) of x {x_shape}, "
+                                  "then _input_grad and _param_grad").format(
+                                      w_shape=W.shape, x_shape=x.shape))
     gradcheck.verify({key[5:]: v for key, v in got.items() if key.startswith("flat.")},
-                     f"Flatten() with input_ {x_flat.shape}")
+                     tr("Flatten() with input_ {shape}").format(shape=x_flat.shape))

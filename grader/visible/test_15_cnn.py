@@ -6,7 +6,7 @@ further (they train the network). Values written in here were worked out by hand
 """
 import numpy as np
 
-from grader import assert_close, check, fail
+from grader import assert_close, check, fail, tr
 
 
 class Draws:
@@ -18,7 +18,8 @@ class Draws:
 
     def standard_normal(self, size=None):
         array = self.arrays.pop(0)
-        assert array.shape == tuple(size), f"asked for {size}, have {array.shape}"
+        assert array.shape == tuple(size), tr("asked for {shape}, have {have}").format(
+            shape=size, have=array.shape)
         return array.copy()
 
     def normal(self, loc=0.0, scale=1.0, size=None):
@@ -40,12 +41,13 @@ def test_visible_conv2d_weights(ex):
 
     W = ex.learner(probe, X, int(ex.rng.integers(2**31)))
     if W.shape != (64, 8, 3, 3):
-        fail(f"layer.params[0] of Conv2D(64, 3) on 8 channels has shape {W.shape}; expected "
-             "(64, 8, 3, 3): out_channels first.")
+        fail(tr("layer.params[0] of Conv2D(64, 3) on 8 channels has shape {shape}; expected "
+                "(64, 8, 3, 3): out_channels first.").format(shape=W.shape))
     std, want = float(np.std(W)), 1 / 18  # sqrt(2 / (8 * 9 + 64 * 9))
     if abs(std / want - 1) > 0.06:
-        fail(f"W's standard deviation is {std:.4g}; Glorot's for 8 channels in, 64 out and "
-             f"3 x 3 kernels is sqrt(2 / (72 + 576)) = {want:.4g}.")
+        fail(tr("W's standard deviation is {std:.4g}; Glorot's for 8 channels in, 64 out and "
+                "3 x 3 kernels is sqrt(2 / (72 + 576)) = {want:.4g}.{named}").format(
+            std=std, want=want, named=""))
 
 
 @check("worked example: Conv2D runs the convolution, the activation, then Flatten", points=1,
@@ -72,18 +74,20 @@ def test_visible_conv2d_forward(ex):
 
     got = ex.learner(probe, x, X, int(ex.rng.integers(2**31)))
     assert_close(got["example"], np.array([[12.0, 21.0, 16.0, 12.0, 21.0, 16.0]]),
-                 "Conv2D(1, 3, Linear(), flatten=True).forward(x) for x = [[1, 2, 3], [4, 5, 6]] "
-                 "(1, 1, 2, 3), with the kernel all ones (a draw of 3s times glorot_std(9, 9) = "
-                 "1 / 3)", suspects={"3 times too big: W is not scaled by glorot_std":
-                                     np.array([[36.0, 63.0, 48.0, 36.0, 63.0, 48.0]])})
+                 tr("Conv2D(1, 3, Linear(), flatten=True).forward(x) for x = [[1, 2, 3], "
+                    "[4, 5, 6]] (1, 1, 2, 3), with the kernel all ones (a draw of 3s times "
+                    "glorot_std(9, 9) = 1 / 3)"),
+                 suspects={tr("3 times too big: W is not scaled by glorot_std"):
+                           np.array([[36.0, 63.0, 48.0, 36.0, 63.0, 48.0]])})
     for flatten, shape in ((False, (3, 4, 5, 6)), (True, (3, 120))):
         out = got[f"flatten={flatten}"]
         if out.shape != shape:
-            fail(f"Conv2D(4, 3, Tanh(), flatten={flatten}).forward(X) for X (3, 2, 5, 6) has "
-                 f"shape {out.shape}; expected {shape}.")
+            fail(tr("Conv2D(4, 3, Tanh(), flatten={flatten}).forward(X) for X (3, 2, 5, 6) "
+                    "has shape {got}; expected {shape}.").format(
+                flatten=flatten, got=out.shape, shape=shape))
         if np.any(np.abs(out) > 1):
-            fail(f"Conv2D(4, 3, Tanh(), flatten={flatten}).forward(X) has values beyond "
-                 "[-1, 1]: the Tanh activation is not applied.")
+            fail(tr("Conv2D(4, 3, Tanh(), flatten={flatten}).forward(X) has values beyond "
+                    "[-1, 1]: the Tanh activation is not applied.").format(flatten=flatten))
 
 
 @check("build_network maps (batch, 1, 8, 8) images to 10 class scores", points=1,
@@ -104,10 +108,12 @@ def test_visible_network_shape(ex):
     for mode in ("inference", "training"):
         scores = got[mode]
         if scores.shape != (5, 10):
-            fail(f"build_network(0).forward(images) ({mode}) for 5 images (5, 1, 8, 8) has "
-                 f"shape {scores.shape}; expected (5, 10): one score per digit.")
+            fail(tr("build_network(0).forward(images) ({mode}) for 5 images (5, 1, 8, 8) has "
+                    "shape {shape}; expected (5, 10): one score per digit.").format(
+                mode=mode, shape=scores.shape))
         if not np.all(np.isfinite(scores)):
-            fail(f"build_network(0).forward(images) ({mode}) gives NaN or infinite scores.")
+            fail(tr("build_network(0).forward(images) ({mode}) gives NaN or infinite "
+                    "scores.").format(mode=mode))
     if not got["decays"]:
-        fail("build_optimizer() does not return an optimizer of exercise 10 (optimizers.py): "
-             "train calls its _setup_decay and _decay_lr.")
+        fail(tr("build_optimizer() does not return an optimizer of exercise 10 (optimizers.py): "
+                "train calls its _setup_decay and _decay_lr."))

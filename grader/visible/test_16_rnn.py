@@ -7,7 +7,7 @@ compare your own backward with numerical derivatives of your own forward.
 """
 import numpy as np
 
-from grader import assert_close, check, fail, gradcheck
+from grader import assert_close, check, fail, gradcheck, tr
 
 BATCH, STEPS, N_IN, HIDDEN, N_OUT = 2, 3, 3, 4, 2
 NAMES = ("W_f", "B_f", "W_v", "B_v")
@@ -45,13 +45,15 @@ def test_visible_node_forward(ex):
 
     got = ex.learner(probe, x, H, P)
     H_out = np.tanh(np.array([[0.5, -0.25], [0.3, 0.1]]))  # [x, H] W_f + B_f, by hand
-    what = ("RNNNode().forward(x_in, H_in, params) with x_in = [[1, 0], [0, 2]], H_in = "
-            "[[0.5, -0.5], [0, 1]]")
-    assert_close(got["H_out"], H_out, f"H_out from {what}", suspects={
-        "[x_in, H_in] W_f + B_f without tanh": np.array([[0.5, -0.25], [0.3, 0.1]]),
-        "Z = [H_in, x_in]: concatenate x_in first": np.tanh(np.array([[0.2, -0.05],
-                                                                      [-0.4, 0.7]]))})
-    assert_close(got["x_out"], H_out @ P["W_v"] + P["B_v"], f"x_out from {what}")
+    what = tr("RNNNode().forward(x_in, H_in, params) with x_in = [[1, 0], [0, 2]], H_in = "
+              "[[0.5, -0.5], [0, 1]]")
+    assert_close(got["H_out"], H_out, tr("{label} from {what}").format(label="H_out", what=what),
+                 suspects={
+        tr("[x_in, H_in] W_f + B_f without tanh"): np.array([[0.5, -0.25], [0.3, 0.1]]),
+        tr("Z = [H_in, x_in]: concatenate x_in first"): np.tanh(np.array([[0.2, -0.05],
+                                                                          [-0.4, 0.7]]))})
+    assert_close(got["x_out"], H_out @ P["W_v"] + P["B_v"],
+                 tr("{label} from {what}").format(label="x_out", what=what))
 
 
 @check("RNNLayer: shapes, H_0 = None starts from zeros, backward clears the gradients",
@@ -78,21 +80,23 @@ def test_visible_layer(ex):
         return out
 
     got = ex.learner(probe, X, G)
-    layer = f"RNNLayer({HIDDEN}, {N_OUT}) on x_seq_in ({BATCH}, {STEPS}, {N_IN})"
+    layer = tr("RNNLayer({hidden}, {n_out}) on x_seq_in ({batch}, {steps}, {n_in})").format(
+        hidden=HIDDEN, n_out=N_OUT, batch=BATCH, steps=STEPS, n_in=N_IN)
     for key, shape in (("out", (BATCH, STEPS, N_OUT)), ("x_grad", X.shape),
                        ("H_0_grad", (BATCH, HIDDEN))):
         if got[key].shape != shape:
             label = {"out": "forward(x_seq_in)", "x_grad": "backward(x_seq_out_grad)",
                      "H_0_grad": "layer.H_0_grad"}[key]
-            fail(f"{label} of {layer} has shape {got[key].shape}; expected {shape}")
-    assert_close(got["out"], got["zeros"], f"forward(x_seq_in) of {layer} (expected: the same "
-                 "as forward(x_seq_in, zeros))")
+            fail(tr("{label} of {layer} has shape {got}; expected {shape}").format(
+                label=label, layer=layer, got=got[key].shape, shape=shape))
+    assert_close(got["out"], got["zeros"], tr("forward(x_seq_in) of {layer} (expected: the same "
+                                              "as forward(x_seq_in, zeros))").format(layer=layer))
     for name in NAMES:
         assert_close(got[f"second {name}"], got[f"first {name}"],
-                     f'layer.params["{name}"]["deriv"] after a second backward (expected: the '
-                     "same as after the first)", suspects={
-                         "twice the first: deriv is not set to zero at the start of backward":
-                             2 * got[f"first {name}"]})
+                     tr('layer.params["{name}"]["deriv"] after a second backward (expected: the '
+                        "same as after the first)").format(name=name), suspects={
+                         tr("twice the first: deriv is not set to zero at the start of "
+                            "backward"): 2 * got[f"first {name}"]})
 
 
 def numeric_probe(m, X, H_0, P, seed, wrt):
@@ -138,7 +142,7 @@ def test_visible_gradients(ex):
                                                               "inputs").items()}}
 
     got = ex.learner(probe, X, H_0, P, ex.seed)
-    what = f"RNNLayer({HIDDEN}, {N_OUT}): forward, then backward"
+    what = tr("{layer}: forward, then backward").format(layer=f"RNNLayer({HIDDEN}, {N_OUT})")
     for part in ("params", "inputs"):
         gradcheck.verify({k.split(".", 1)[1]: v for k, v in got.items()
                           if k.startswith(f"{part}.")}, what)

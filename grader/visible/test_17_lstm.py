@@ -6,7 +6,7 @@ compare your own backward with numerical derivatives of your own forward.
 """
 import numpy as np
 
-from grader import assert_close, check, fail, gradcheck
+from grader import assert_close, check, fail, gradcheck, tr
 
 BATCH, STEPS, N_IN, HIDDEN, N_OUT = 2, 3, 2, 3, 2
 GATES = ("f", "i", "c", "o")
@@ -50,14 +50,19 @@ def test_visible_node_forward(ex):
     f, i, C_bar, o = sigmoid(1.0), sigmoid(-1.0), np.tanh(0.5), 0.5  # by hand, from Z = [2, -1]
     C_out = f * 0.5 + i * C_bar
     H_out = o * np.tanh(C_out)
-    what = "LSTMNode().forward(x_in, H_in, C_in, params) with x_in = 2, H_in = -1, C_in = 0.5"
-    assert_close(got["C_out"], np.array([[C_out]]), f"C_out from {what}", suspects={
-        "the forget and input gates swapped (W_f with W_i)": np.array([[i * 0.5 + f * C_bar]]),
-        "the candidate through a sigmoid: C_bar = tanh(Z W_c + B_c)":
+    what = tr("LSTMNode().forward(x_in, H_in, C_in, params) with x_in = 2, H_in = -1, "
+              "C_in = 0.5")
+    assert_close(got["C_out"], np.array([[C_out]]),
+                 tr("{name} from {what}").format(name="C_out", what=what), suspects={
+        tr("the forget and input gates swapped (W_f with W_i)"):
+            np.array([[i * 0.5 + f * C_bar]]),
+        tr("the candidate through a sigmoid: C_bar = tanh(Z W_c + B_c)"):
             np.array([[f * 0.5 + i * sigmoid(0.5)]])})
-    assert_close(got["H_out"], np.array([[H_out]]), f"H_out from {what}", suspects={
-        "H_out = o * C_out: tanh is missing": np.array([[o * C_out]])})
-    assert_close(got["x_out"], np.array([[2 * H_out - 1]]), f"x_out from {what}")
+    assert_close(got["H_out"], np.array([[H_out]]),
+                 tr("{name} from {what}").format(name="H_out", what=what), suspects={
+        tr("H_out = o * C_out: tanh is missing"): np.array([[o * C_out]])})
+    assert_close(got["x_out"], np.array([[2 * H_out - 1]]),
+                 tr("{name} from {what}").format(name="x_out", what=what))
 
 
 @check("LSTMNode's gradients agree with numerical ones of your forward", points=1,
@@ -91,7 +96,7 @@ def test_visible_node_gradients(ex):
         return gradcheck.probe(forward, {"x": x, "H": H, "C": C, **P}, backward, seed)
 
     gradcheck.verify(ex.learner(probe, x, H, C, P, ex.seed),
-                     "LSTMNode.backward (x_in, H_in, C_in and params[name][\"deriv\"])")
+                     tr('LSTMNode.backward (x_in, H_in, C_in and params[name]["deriv"])'))
 
 
 def new_layer(m, X, P):
@@ -137,7 +142,9 @@ def test_visible_layer(ex):
     got = ex.learner(probe, X, H0, C0, P, ex.seed)
     shape = tuple(int(n) for n in got.pop("shape"))
     if shape != (BATCH, STEPS, N_OUT):
-        fail(f"LSTMLayer({HIDDEN}, {N_OUT}).forward(x_seq_in) for x_seq_in {X.shape} has shape "
-             f"{shape}; expected {(BATCH, STEPS, N_OUT)}: (batch, steps, output_size)")
-    gradcheck.verify(got, f"LSTMLayer({HIDDEN}, {N_OUT}) on x_seq_in {X.shape}: forward, then "
-                     "backward")
+        fail(tr("LSTMLayer({hidden}, {n_out}).forward(x_seq_in) for x_seq_in {x_shape} has "
+                "shape {shape}; expected {want}: (batch, steps, output_size)").format(
+                    hidden=HIDDEN, n_out=N_OUT, x_shape=X.shape, shape=shape,
+                    want=(BATCH, STEPS, N_OUT)))
+    gradcheck.verify(got, tr("LSTMLayer({hidden}, {n_out}) on x_seq_in {x_shape}: forward, then "
+                             "backward").format(hidden=HIDDEN, n_out=N_OUT, x_shape=X.shape))

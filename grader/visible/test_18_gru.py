@@ -6,7 +6,7 @@ compare your own backward with numerical derivatives of your own forward.
 """
 import numpy as np
 
-from grader import assert_close, check, fail, gradcheck
+from grader import assert_close, check, fail, gradcheck, tr
 
 BATCH, STEPS, N_IN, HIDDEN, N_OUT = 2, 3, 2, 3, 2
 
@@ -49,15 +49,17 @@ def test_visible_node_forward(ex):
     H_bar = np.tanh(0.25 * 2 + 0.5 * (r * -1))
     H_out = u * -1 + (1 - u) * H_bar
     book_u = sigmoid(1.5)  # the book's update gate: Z W_r + B_u
-    what = "GRUNode().forward(x_in, H_in, params) with x_in = 2, H_in = -1"
-    assert_close(got["H_out"], np.array([[H_out]]), f"H_out from {what}", suspects={
-        "the update gate from the reset gate's weights, u = sigmoid(Z W_r + B_u), as in the "
-        "book: u has its own W_u": np.array([[book_u * -1 + (1 - book_u) * H_bar]]),
-        "u * H_bar + (1 - u) * H_in: the update gate's roles swapped":
+    what = tr("GRUNode().forward(x_in, H_in, params) with x_in = 2, H_in = -1")
+    assert_close(got["H_out"], np.array([[H_out]]),
+                 tr("{name} from {what}").format(name="H_out", what=what), suspects={
+        tr("the update gate from the reset gate's weights, u = sigmoid(Z W_r + B_u), as in the "
+           "book: u has its own W_u"): np.array([[book_u * -1 + (1 - book_u) * H_bar]]),
+        tr("u * H_bar + (1 - u) * H_in: the update gate's roles swapped"):
             np.array([[u * H_bar + (1 - u) * -1]]),
-        "H_bar from [x_in, H_in]: the reset gate is not applied":
+        tr("H_bar from [x_in, H_in]: the reset gate is not applied"):
             np.array([[u * -1 + (1 - u) * np.tanh(0.5 - 0.5)]])})
-    assert_close(got["x_out"], np.array([[2 * H_out - 1]]), f"x_out from {what}")
+    assert_close(got["x_out"], np.array([[2 * H_out - 1]]),
+                 tr("{name} from {what}").format(name="x_out", what=what))
 
 
 @check("GRUNode's gradients agree with numerical ones of your forward", points=1,
@@ -90,7 +92,7 @@ def test_visible_node_gradients(ex):
         return gradcheck.probe(forward, {"x": x, "H": H, **P}, backward, seed)
 
     gradcheck.verify(ex.learner(probe, x, H, P, ex.seed),
-                     "GRUNode.backward (x_in, H_in and params[name][\"deriv\"])")
+                     tr('GRUNode.backward (x_in, H_in and params[name]["deriv"])'))
 
 
 def new_layer(m, X, P):
@@ -131,7 +133,10 @@ def test_visible_layer(ex):
     got = ex.learner(probe, X, H_0, P, ex.seed)
     shape = tuple(int(n) for n in got.pop("shape"))
     if shape != (BATCH, STEPS, N_OUT):
-        fail(f"GRULayer({HIDDEN}, {N_OUT}).forward(x_seq_in) for x_seq_in {X.shape} has shape "
-             f"{shape}; expected {(BATCH, STEPS, N_OUT)}")
-    gradcheck.verify(got, f"GRULayer({HIDDEN}, {N_OUT}) on x_seq_in {X.shape}: forward, then "
-                     "backward (layer.params[name][\"deriv\"])")
+        fail(tr("GRULayer({hidden}, {n_out}).forward(x_seq_in) for x_seq_in {x_shape} has "
+                "shape {shape}; expected {want}").format(
+                    hidden=HIDDEN, n_out=N_OUT, x_shape=X.shape, shape=shape,
+                    want=(BATCH, STEPS, N_OUT)))
+    gradcheck.verify(got, tr('GRULayer({hidden}, {n_out}) on x_seq_in {x_shape}: forward, then '
+                             'backward (layer.params[name]["deriv"])').format(
+                                 hidden=HIDDEN, n_out=N_OUT, x_shape=X.shape))

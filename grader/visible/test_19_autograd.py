@@ -5,7 +5,7 @@ further. Values written in here were worked out by hand.
 """
 import numpy as np
 
-from grader import assert_close, check, fail
+from grader import assert_close, check, fail, tr
 
 FORMS = {"a + b": lambda a, b: a + b, "a * b": lambda a, b: a * b,
          "4 * a": lambda a, b: 4 * a, "4 + a": lambda a, b: 4 + a}
@@ -39,22 +39,27 @@ def test_visible_add_mul(ex):
     got = ex.learner(probe)
     want = {"a + b": (1.0, 1.0, 1.0), "a * b": (-6.0, -2.0, 3.0),
             "4 * a": (12.0, 4.0, 0.0), "4 + a": (7.0, 1.0, 0.0)}
-    at = "for a = 3, b = -2"
+    at = "a = 3, b = -2"
     for name, (num, da, db) in want.items():
         if f"{name} raised" in got:
-            fail(f"`{name}` raised TypeError: int's operator does not know NumberWithGrad, so "
-                 f"Python asks a.{METHOD[name]}(4), which must return a NumberWithGrad.")
-        swapped = {"the local derivatives of * swapped: d(a * b)/da is b, not a": 3.0,
-                   "the local derivatives of * swapped: d(a * b)/db is a, not b": -2.0}
+            fail(tr("`{name}` raised TypeError: int's operator does not know NumberWithGrad, so "
+                    "Python asks a.{method}(4), which must return a NumberWithGrad.").format(
+                        name=name, method=METHOD[name]))
+        swapped = {tr("the local derivatives of * swapped: d(a * b)/da is b, not a"): 3.0,
+                   tr("the local derivatives of * swapped: d(a * b)/db is a, not b"): -2.0}
         suspects = {**(swapped if name == "a * b" else {}),
-                    "0: no gradient reached it. backward starts at the output with grad 1 and "
-                    "passes grad * local derivative to each number in depends_on": 0.0}
-        assert_close(got[f"{name} num"], num, f"({name}).num {at}")
-        assert_close(got[f"{name} z"], 1.0, f"z.grad after z.backward(), z = {name} (dz/dz = 1)")
-        assert_close(got[f"{name} a"], da, f"a.grad after ({name}).backward() {at}",
+                    tr("0: no gradient reached it. backward starts at the output with grad 1 "
+                       "and passes grad * local derivative to each number in depends_on"): 0.0}
+        assert_close(got[f"{name} num"], num,
+                     tr("({name}).num for {at}").format(name=name, at=at))
+        assert_close(got[f"{name} z"], 1.0,
+                     tr("z.grad after z.backward(), z = {name} (dz/dz = 1)").format(name=name))
+        assert_close(got[f"{name} a"], da,
+                     tr("a.grad after ({name}).backward() for {at}").format(name=name, at=at),
                      suspects=suspects)
         if name in ("a + b", "a * b"):
-            assert_close(got[f"{name} b"], db, f"b.grad after ({name}).backward() {at}",
+            assert_close(got[f"{name} b"], db,
+                         tr("b.grad after ({name}).backward() for {at}").format(name=name, at=at),
                          suspects=suspects)
 
 
@@ -71,15 +76,15 @@ def test_visible_reused(ex):
         return {"num": c.num, "a": a.grad, "b": b.grad, "c": c.grad}
 
     got = ex.learner(probe)
-    what = "for b = a * 4, c = b + b, a = 1.5"
-    assert_close(got["num"], 12.0, f"c.num {what}")
-    assert_close(got["c"], 1.0, f"c.grad after c.backward() {what} (dc/dc = 1)")
-    assert_close(got["b"], 2.0, f"dc/db (b.grad) {what}", suspects={
-        "1: b + b passed only one of its two gradients to b": 1.0})
-    assert_close(got["a"], 8.0, f"dc/da (a.grad) {what}", suspects={
-        "12 = 8 + 4: the book's recursive backward, which passes b's gradient on each time a "
-        "part arrives, so the first part is counted twice": 12.0,
-        "4: b + b passed only one of its two gradients to b": 4.0})
+    at = "b = a * 4, c = b + b, a = 1.5"
+    assert_close(got["num"], 12.0, tr("c.num for {at}").format(at=at))
+    assert_close(got["c"], 1.0, tr("c.grad after c.backward() for {at} (dc/dc = 1)").format(at=at))
+    assert_close(got["b"], 2.0, tr("dc/db (b.grad) for {at}").format(at=at), suspects={
+        tr("1: b + b passed only one of its two gradients to b"): 1.0})
+    assert_close(got["a"], 8.0, tr("dc/da (a.grad) for {at}").format(at=at), suspects={
+        tr("12 = 8 + 4: the book's recursive backward, which passes b's gradient on each time a "
+           "part arrives, so the first part is counted twice"): 12.0,
+        tr("4: b + b passed only one of its two gradients to b"): 4.0})
 
 
 @check("worked example: x = a * b, y = x + a, z = x * y, and backward twice gives the same "
@@ -102,12 +107,14 @@ def test_visible_diamond(ex):
 
     got = ex.learner(probe)
     at = "z = x * y, x = a * b, y = x + a, a = 2, b = 3"
-    assert_close(got["num"], 48.0, f"z.num for {at}")
+    assert_close(got["num"], 48.0, tr("z.num for {at}").format(at=at))
     want = {"z": 1.0, "y": 6.0, "x": 14.0, "a": 48.0, "b": 28.0}
     for name, value in want.items():
-        assert_close(got[f"first {name}"], value, f"{name}.grad after z.backward() for {at}")
+        assert_close(got[f"first {name}"], value,
+                     tr("{name}.grad after z.backward() for {at}").format(name=name, at=at))
     for name, value in want.items():
         second = float(got[f"second {name}"])
         if not np.isclose(second, value, rtol=1e-7, atol=1e-9):
-            fail(f"{name}.grad is {second:.6g} after a second z.backward() (expected {value:g} "
-                 f"both times, {at}): reset the grads to 0 at the start of backward.")
+            fail(tr("{name}.grad is {second:.6g} after a second z.backward() (expected "
+                    "{value:g} both times, {at}): reset the grads to 0 at the start of "
+                    "backward.").format(name=name, second=second, value=value, at=at))

@@ -5,7 +5,7 @@ further (the CNN and the LSTM, gradients, the trainer, a training run).
 """
 import numpy as np
 
-from grader import assert_close, check, fail
+from grader import N_, assert_close, check, fail, tr
 
 try:
     import torch
@@ -14,7 +14,7 @@ except ImportError:
 else:
     torch.set_num_threads(1)  # workers are forked from this process
 
-NO_TORCH = "PyTorch is not installed: pip install -e '.[torch]' (torch 2.13.0)."
+NO_TORCH = N_("PyTorch is not installed: pip install -e '.[torch]' (torch 2.13.0).")
 
 
 def dense_numpy(X, W1, B1, W2, B2):
@@ -26,7 +26,7 @@ def dense_numpy(X, W1, B1, W2, B2):
              "vector, B[0]. In eval mode dropout does nothing."))
 def test_visible_dense_forward(ex):
     if torch is None:
-        fail(NO_TORCH)
+        fail(tr(NO_TORCH))
     normal = ex.rng.standard_normal
     X, W1, B1 = normal((4, 6)), normal((6, 5)), normal((1, 5))
     W2, B2 = normal((5, 3)), normal((1, 3))
@@ -42,15 +42,15 @@ def test_visible_dense_forward(ex):
             return net(torch.as_tensor(X)).numpy()
 
     got = ex.learner(probe, X, W1, B1, W2, B2)
-    assert_close(got, dense_numpy(X, W1, B1, W2, B2), "DenseNet(6, 5, 3) after load_dense, "
-                 "in eval mode", rtol=1e-9)
+    assert_close(got, dense_numpy(X, W1, B1, W2, B2),
+                 tr("DenseNet(6, 5, 3) after load_dense, in eval mode"), rtol=1e-9)
 
 
 @check("DenseNet's dropout drops 1 - keep_prob of the units while training", points=1,
        hint="torch's nn.Dropout(p) DROPS with probability p: keep_prob 0.8 is p = 0.2.")
 def test_visible_dense_dropout(ex):
     if torch is None:
-        fail(NO_TORCH)
+        fail(tr(NO_TORCH))
 
     def probe(m):
         import torch
@@ -68,7 +68,7 @@ def test_visible_dense_dropout(ex):
 
     dropped = float(ex.learner(probe))
     if dropped < 0:
-        fail("DenseNet has no nn.Dropout module.")
+        fail(tr("DenseNet has no nn.Dropout module."))
     if abs(dropped - 0.2) > 0.02:
-        fail(f"while training, dropout zeroed {dropped:.0%} of the hidden units; with "
-             f"keep_prob 0.8 it should drop about 20 %.")
+        fail(tr("while training, dropout zeroed {dropped:.0%} of the hidden units; with "
+                "keep_prob 0.8 it should drop about 20 %.").format(dropped=dropped))
