@@ -2,6 +2,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from grader.manifest import ROOT, SOLUTIONS
 
 
@@ -43,7 +45,10 @@ def test_the_character_model_reads_any_text_file(tmp_path):
     assert "4,800 characters, 11 different" in proc.stdout
 
 
-def test_check_plot_draws_each_failing_gradient(tmp_path):
+@pytest.mark.parametrize("lang, wrote, where", [("en", "wrote", "wrong coordinates"),
+                                               ("ko", "씀:", "틀린 좌표")])
+def test_check_plot_draws_each_failing_gradient(tmp_path, lang, wrote, where):
+    """In Korean too (Hangul only where a font has it; the check's name otherwise)."""
     from conftest import EXERCISES, patch, reference_copy
 
     ex = next(e for e in EXERCISES if e.id == "13")
@@ -52,11 +57,11 @@ def test_check_plot_draws_each_failing_gradient(tmp_path):
           "padded_grad[r + i, c + j] * param[i, j]")  # the kernel not flipped
     proc = subprocess.run(
         [sys.executable, "-m", "grader", "check", "13", "--submission", str(folder),
-         "--plot", str(tmp_path / "pictures")],
+         "--plot", str(tmp_path / "pictures"), "--lang", lang],
         capture_output=True, text=True, timeout=120, cwd=ROOT,
         env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": str(tmp_path)})
     assert proc.returncode == 1
     pictures = sorted((tmp_path / "pictures").glob("*.png"))
     assert "13_test_input_grad_2d_numeric.png" in [p.name for p in pictures], proc.stdout
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pictures)
-    assert "wrote" in proc.stdout and "wrong coordinates" in proc.stdout
+    assert wrote in proc.stdout and where in proc.stdout
