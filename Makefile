@@ -45,7 +45,7 @@ bench: $(VENV)/.installed-bench
 	@$(BIN)/python -m grader.bench
 
 gradescope: $(VENV)/.installed
-	@$(BIN)/python -m grader.bundles gradescope $(if $(ex),--exercise $(ex)) $(if $(out),--out $(out))
+	@$(if $(lang),GRADER_LANG=$(lang) )$(BIN)/python -m grader.bundles gradescope $(if $(ex),--exercise $(ex)) $(if $(out),--out $(out))
 
 release: $(VENV)/.installed
 	@$(BIN)/python -m grader.bundles release $(if $(out),--out $(out))

@@ -29,6 +29,7 @@ import zipfile
 from pathlib import Path
 
 from grader import stubs
+from grader.i18n import language
 from grader.manifest import CHECKS, EXERCISES, ROOT, SOLUTIONS, VISIBLE, Exercise, find, load
 
 GRADER = ROOT / "grader"
@@ -247,7 +248,8 @@ export PYTHONPATH="$SOURCE" NO_COLOR=1 GRADER_HOME="$WORK/home"
     --notes "$WORK/notes.json" $EXERCISES
 mkdir -p "$WORK/submission"
 timeout "${{AUTOGRADER_TIMEOUT:-{GRADE_TIMEOUT}}}" "$PYTHON" -m grader check $EXERCISES \\
-    --submission "$WORK/submission" --json "$RESULTS" --hidden {HIDDEN_VISIBILITY} </dev/null
+    --submission "$WORK/submission" --json "$RESULTS" --hidden {HIDDEN_VISIBILITY} \\
+    --lang {language()} </dev/null
 STATUS=$?
 "$PYTHON" -m grader.bundles finish "$RESULTS" --notes "$WORK/notes.json" \\
     --work "$WORK/submission" --status "$STATUS"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from grader import stubs
 from grader.manifest import ROOT, SOLUTIONS, Exercise, load
 
 EXERCISES = load()
+# The proofs read English unless a test asks for Korean, whatever this machine's locale.
+os.environ["GRADER_LANG"] = "en"
 
 
 @dataclass

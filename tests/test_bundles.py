@@ -122,8 +122,17 @@ def test_autograder_zip_follows_gradescopes_layout(autograder):
         run = archive.read("run_autograder").decode()
     assert "pip install" in setup and "grader.data" in setup
     assert 'EXERCISES="01 02"' in run and "--hidden after_published" in run
+    assert "grader/locale/ko/engine.toml" in names
     for script in (setup, run):
         assert subprocess.run(["bash", "-n"], input=script, text=True).returncode == 0
+
+
+def test_the_autograder_speaks_the_language_it_was_built_in(monkeypatch):
+    """`make gradescope lang=ko`: students read Korean on Gradescope."""
+    monkeypatch.setenv("GRADER_LANG", "ko")
+    assert "--lang ko" in bundles.run_script(load()[:1])
+    monkeypatch.setenv("GRADER_LANG", "en")
+    assert "--lang en" in bundles.run_script(load()[:1])
 
 
 def test_solved_files_uploaded_flat_get_full_score(root):
