@@ -52,7 +52,7 @@ release: $(VENV)/.installed
 
 course: $(VENV)/.installed
 	@$(BIN)/python -c "import nbgrader" 2>/dev/null || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[course]' --config-settings editable_mode=compat
-	@$(BIN)/python -m grader.course $(if $(ex),--exercise $(ex)) $(if $(out),--out $(out))
+	@$(if $(lang),GRADER_LANG=$(lang) )$(BIN)/python -m grader.course $(if $(ex),--exercise $(ex)) $(if $(out),--out $(out))
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

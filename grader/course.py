@@ -50,6 +50,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.i18n import language, tr
 from grader.manifest import ROOT, SOLUTIONS, Exercise, find, load
 from grader.plugin import DEFAULT_TIMEOUT
 from grader.stubs import strip_markers
@@ -163,19 +164,20 @@ def _is_main(test: ast.expr) -> bool:
 def readme_cells(ex: Exercise) -> list[str]:
     """The exercise README as markdown, one cell per section, for Jupyter: GitHub's
     ```math blocks become $$ blocks, and "Check your work" speaks of the cells."""
-    text = (ROOT / "exercises" / ex.dir / "README.md").read_text(encoding="utf-8")
-    text = re.sub(r"\A\[한국어\]\(README\.ko\.md\)\n+", "", text)  # no such file beside a notebook
+    readme = "README.ko.md" if language() == "ko" else "README.md"
+    text = (ROOT / "exercises" / ex.dir / readme).read_text(encoding="utf-8")
+    text = re.sub(r"\A\[(한국어|English)\]\(README(\.ko)?\.md\)\n+", "", text)  # not beside it
     text = re.sub(r"^```math\n(.*?)^```$", r"$$\n\1$$", text, flags=re.M | re.S)
     sections = re.split(r"^(?=## )", text, flags=re.M)
     cells = []
+    heading = tr("## Check your work") + "\n"
     for section in sections:
-        if section.startswith("## Check your work"):
+        if section.startswith(heading):
             section = re.sub(r"```bash\n.*?```\n*", "", section, flags=re.S)
-            section = section.replace(
-                "## Check your work\n",
-                "## Check your work\n\nRun your code's cell, then the cell under it: it shows "
-                "the visible checks. Every check, hidden ones included, runs when your work is "
-                "graded, one cell per check with its points.\n", 1)
+            section = section.replace(heading, heading + "\n" + tr(
+                "Run your code's cell, then the cell under it: it shows the visible checks. "
+                "Every check, hidden ones included, runs when your work is graded, one cell per "
+                "check with its points.") + "\n", 1)
         if section.strip():
             cells.append(section.strip())
     return cells
@@ -200,17 +202,20 @@ def notebook(ex: Exercise, checks: list[Check]):
         code, had_main = without_main((SOLUTIONS / ex.dir / name).read_text(encoding="utf-8"))
         sources[name] = code
         if had_main:
-            notes.append(f"`{name}` is also a script: its `if __name__ == \"__main__\":` part is "
-                         f"left out here, so that running the cell does not start it.")
+            notes.append(tr("`{name}` is also a script: its `if __name__ == \"__main__\":` part "
+                            "is left out here, so that running the cell does not start it."
+                            ).format(name=name))
     files = ", ".join(f"`{name}`" for name in ex.files)
-    intro = [f"## Your code\n\nThe cell below is {files}: replace each "
-             "`raise NotImplementedError()` with your code. Keep its first line, "
-             f"`{marker(ex.files[0])}`: that is how the checks find your code. Run the cell, "
-             "then the one under it to see the visible checks."]
+    intro = [tr("## Your code") + "\n\n" + tr(
+        "The cell below is {files}: replace each `raise NotImplementedError()` with your code. "
+        "Keep its first line, `{marker}`: that is how the checks find your code. Run the cell, "
+        "then the one under it to see the visible checks.").format(
+            files=files, marker=marker(ex.files[0]))]
     if ex.given:
-        given = ", ".join(f"`{name}` (exercise {source[:2]})" for name, source in ex.given.items())
-        intro.append(f"Given, finished, in this folder: {given}. Import from them as the "
-                     "reference does; you need not edit them.")
+        given = ", ".join(tr("`{name}` (exercise {id})").format(name=name, id=source[:2])
+                          for name, source in ex.given.items())
+        intro.append(tr("Given, finished, in this folder: {given}. Import from them as the "
+                        "reference does; you need not edit them.").format(given=given))
     add(nbf.new_markdown_cell("\n\n".join(intro + notes), metadata=_meta("your_code",
                                                                           locked=True)),
         "your_code")
@@ -220,21 +225,23 @@ def notebook(ex: Exercise, checks: list[Check]):
             solution_id(name))
 
     add(nbf.new_code_cell(
-        "# The visible checks of the code you ran in the cell above; run this cell again\n"
-        "# after each change there.\n"
+        "# " + tr("The visible checks of the code you ran in the cell above; run this cell "
+                  "again after each change there.") + "\n"
         "from grader.course import show_checks\n\n"
         f"show_checks({ex.id!r})",
         metadata=_meta("visible_checks", locked=True)), "visible_checks")
 
     total = sum(c.points for c in checks)
     add(nbf.new_markdown_cell(
-        f"## Graded checks\n\nEach cell below is one check of the grader, {total} points in "
-        "all. Their tests are hidden: they run when your work is graded, on the code of your "
-        "cell above.", metadata=_meta("graded_checks", locked=True)), "graded_checks")
+        tr("## Graded checks") + "\n\n" + tr(
+            "Each cell below is one check of the grader, {total} points in all. Their tests are "
+            "hidden: they run when your work is graded, on the code of your cell above."
+        ).format(total=total), metadata=_meta("graded_checks", locked=True)), "graded_checks")
     for n, check in enumerate(checks, 1):
-        points = f"{check.points} point{'s' * (check.points != 1)}"
+        points = (tr("1 point") if check.points == 1 else
+                  tr("{n} points").format(n=check.points))
         add(nbf.new_code_cell(
-            f"# {ex.id}.{n} {check.title} ({points})\n"
+            f"# {ex.id}.{n} {tr(check.title)} ({points})\n"
             "### BEGIN HIDDEN TESTS\n"
             "from grader.course import assert_check\n\n"
             f"assert_check({ex.id!r}, {check.name!r})\n"
@@ -269,6 +276,9 @@ def config_text(limit: float) -> str:
         # One cell may run every check of an exercise, each within its own time limit.
         c.Execute.timeout = {int(limit)}
         c.Execute.interrupt_on_timeout = True
+
+        # The language of the checks' messages in the notebooks (en or ko).
+        os.environ.setdefault("GRADER_LANG", {language()!r})
         ''')
 
 
@@ -287,7 +297,7 @@ def build(out: Path, exercises: list[Exercise]) -> list[Path]:
     for ex in exercises:
         checks = checks_of(ex)
         if not checks:
-            raise LookupError(f"exercise {ex.id} has no checks yet")
+            raise LookupError(tr("exercise {id} has no checks yet").format(id=ex.id))
         folder = out / "source" / ex.dir
         folder.mkdir(parents=True, exist_ok=True)
         nb = notebook(ex, checks)
@@ -296,8 +306,9 @@ def build(out: Path, exercises: list[Exercise]) -> list[Path]:
         nbformat.write(nb, str(path))
         written.append(path)
         for name, source in ex.given.items():
-            text = (f"# Given, finished, from exercise {source[:2]}: you do not need to edit "
-                    "this file.\n" + strip_markers((SOLUTIONS / source).read_text("utf-8")))
+            text = ("# " + tr("Given, finished, from exercise {id}: you do not need to edit "
+                              "this file.").format(id=source[:2]) + "\n"
+                    + strip_markers((SOLUTIONS / source).read_text("utf-8")))
             (folder / name).write_text(text, encoding="utf-8")
             written.append(folder / name)
     return written
@@ -306,15 +317,16 @@ def build(out: Path, exercises: list[Exercise]) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m grader.course",
-        description="Build an nbgrader course directory: a notebook per exercise.")
+        description=tr("Build an nbgrader course directory: a notebook per exercise."))
     parser.add_argument("--out", type=Path, default=Path("course"),
-                        help="the course directory (default course/)")
+                        help=tr("the course directory (default course/)"))
     parser.add_argument("--exercise", nargs="*", default=[],
-                        help="exercise numbers, e.g. 01 02 (default: every one with checks)")
+                        help=tr("exercise numbers, e.g. 01 02 (default: every one with checks)"))
     args = parser.parse_args(argv)
     if not SOLUTIONS.is_dir():
-        print("error: building a course needs solutions/: run it in the course's repository",
-              file=sys.stderr)
+        print(tr("error: {message}").format(message=tr(
+            "building a course needs solutions/: run it in the course's repository")),
+            file=sys.stderr)
         return 2
     try:
         if args.exercise:
@@ -323,16 +335,16 @@ def main(argv: list[str] | None = None) -> int:
             exercises = [ex for ex in load() if ex.check_files]
         written = build(args.out, exercises)
     except LookupError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
+        print(tr("error: {message}").format(message=exc.args[0]), file=sys.stderr)
         return 2
     for path in written:
-        print(f"wrote {shown(path)}")
+        print(tr("wrote {path}").format(path=shown(path)))
     skipped = [ex.id for ex in load() if not ex.check_files and ex not in exercises]
     if skipped and not args.exercise:
-        print(f"left out, no checks yet: {', '.join(skipped)}")
+        print(tr("left out, no checks yet: {ids}").format(ids=", ".join(skipped)))
     first = exercises[0].dir if exercises else "NN_name"
-    print(f"next: cd {shown(args.out.resolve())} && nbgrader generate_assignment "
-          f"{first}")
+    print(tr("next: cd {path} && nbgrader generate_assignment {first}").format(
+        path=shown(args.out.resolve()), first=first))
     return 0
 
 
@@ -365,8 +377,9 @@ def learner_sources(ex: Exercise) -> dict[str, str]:
             autograding = shell is None or "NBGRADER_EXECUTION" in os.environ
             saved = _saved_cell(ex, name) if autograding else None
             if saved is None:
-                raise AssertionError(f"no code for {name}: run its cell, the one that starts "
-                                     f"with `{marker(name)}`, first")
+                raise AssertionError(tr("no code for {name}: run its cell, the one that starts "
+                                        "with `{marker}`, first").format(
+                                            name=name, marker=marker(name)))
             sources[name] = saved
     return sources
 
@@ -389,7 +402,8 @@ def results(ex_id: str, sources: dict[str, str] | None = None, seed: int = SEED)
     {"error": why} when the grader could not grade it."""
     ex = find(ex_id)
     sources = learner_sources(ex) if sources is None else sources
-    key = hashlib.sha256(json.dumps([ex.id, seed, sorted(sources.items())]).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([ex.id, seed, language(), sorted(sources.items())]
+                                    ).encode()).hexdigest()
     if key not in _results:
         _results[key] = _grade(ex, sources, seed)
     return _results[key]
@@ -411,17 +425,17 @@ def _grade(ex: Exercise, sources: dict[str, str], seed: int) -> dict:
             proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True,
                                   stdin=subprocess.DEVNULL, timeout=limit)
         except subprocess.TimeoutExpired:
-            return {"error": f"grading took more than {limit:g} s"}
+            return {"error": tr("grading took more than {seconds:g} s").format(seconds=limit)}
         if not out.is_file():
-            return {"error": "the grader could not grade this code:\n"
+            return {"error": tr("the grader could not grade this code:") + "\n"
                              + (proc.stdout + proc.stderr)[-3000:]}
         results = json.loads(out.read_text(encoding="utf-8"))
         for test in results["tests"]:  # name the cell, not the temporary file
             for name in sources:
                 for path in (folder.resolve() / name, folder / name,
                              Path("submission", ex.dir, name)):
-                    test["output"] = test["output"].replace(str(path),
-                                                            f"the cell `{marker(name)}`")
+                    test["output"] = test["output"].replace(
+                        str(path), tr("the cell `{marker}`").format(marker=marker(name)))
         return results
 
 
@@ -446,11 +460,13 @@ def show_checks(ex_id: str, seed: int = SEED) -> None:
         if t["status"] != "passed":
             print(textwrap.indent(t["output"], "    "))
     if not visible:
-        print("This exercise has no visible checks.")
-    print(f"{hidden} hidden check{'s' * (hidden != 1)} run when your work is graded.")
+        print(tr("This exercise has no visible checks."))
+    print(tr("1 hidden check runs when your work is graded.") if hidden == 1 else
+          tr("{n} hidden checks run when your work is graded.").format(n=hidden))
     failing = sum(t["status"] != "passed" for t in visible)
     if failing:
-        raise AssertionError(f"{failing} of {len(visible)} visible checks fail")
+        raise AssertionError(tr("{failing} of {n} visible checks fail").format(
+            failing=failing, n=len(visible)))
 
 
 def assert_check(ex_id: str, name: str, seed: int = SEED) -> None:
@@ -460,7 +476,7 @@ def assert_check(ex_id: str, name: str, seed: int = SEED) -> None:
         raise AssertionError(res["error"])
     test = next((t for t in res["tests"] if _check_name(t) == name), None)
     if test is None:
-        raise AssertionError(f"the grader did not run the check {name}")
+        raise AssertionError(tr("the grader did not run the check {name}").format(name=name))
     if test["status"] != "passed":
         raise AssertionError(f"{_title(test)}\n{test['output']}")
     print(f"✓ {_title(test)}  {test['score']}/{test['max_score']}")

@@ -189,3 +189,20 @@ def a_hang_costs_only_its_checks(folder):
     message = "".join(o.get("evalue", "") for o in outputs["check_square"])
     assert "did not finish within" in message
     assert not any(o.get("name") == "stderr" for out in outputs.values() for o in out)
+
+
+def test_a_korean_course_speaks_korean(monkeypatch):
+    """`make course lang=ko`: the Korean README, Korean cells and titles, and checks
+    that answer in Korean in the notebook's kernel."""
+    monkeypatch.setenv("GRADER_LANG", "ko")
+    nb = course.notebook(EX01, course.checks_of(EX01))
+    text = "\n".join(c.source for c in nb.cells)
+    korean_readme = (ROOT / "exercises" / EX01.dir / "README.ko.md").read_text()
+    assert korean_readme.splitlines()[2] in text and "README.md)" not in text
+    assert "## 채점되는 검사" in text and "## 확인하기\n\n코드 셀을 실행한 다음" in text
+    assert "square는 모든 원소를 제곱함 (1점)" in text
+    assert "os.environ.setdefault(\"GRADER_LANG\", 'ko')" in course.config_text(60)
+    stub = make_stub((SOLUTIONS / EX01.dir / "derivative.py").read_text())
+    res = course.results("01", {"derivative.py": f"# derivative.py\n{stub}"})
+    assert all("아직 구현하지 않았습니다. 고칠 곳: 셀 `# derivative.py`" in t["output"]
+               for t in res["tests"])
