@@ -258,6 +258,8 @@ def main() -> int:
         "grader check 01 (reference)": [py, "-m", "grader", "check", "01", "--submission",
                                         "solutions/01_derivative"],
         "pytest --version": [py, "-m", "pytest", "--version"],
+        "grader check 01 --lang ko": [py, "-m", "grader", "check", "01", "--submission",
+                                      "solutions/01_derivative", "--lang", "ko"],
     }
     medians = side_by_side(commands)
     print(f"median wall time of {RUNS} runs each, interleaved:")
@@ -265,6 +267,8 @@ def main() -> int:
         print(f"  {name:<30} {seconds * 1000:7.0f} ms")
     ratio = medians["grader check 01 (reference)"] / medians["pytest --version"]
     print(f"  ratio check / pytest start-up  {ratio:7.2f}   (aim: <= 2)")
+    korean = medians["grader check 01 --lang ko"] / medians["grader check 01 (reference)"]
+    print(f"  ratio Korean / English check   {korean:7.2f}   (the catalogs, read once a run)")
     print()
     watch_bench()
     print()

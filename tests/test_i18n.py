@@ -193,6 +193,8 @@ def test_readme_has_a_korean_twin(ex):
     assert re.findall(r"\$\$.*?\$\$", korean, re.DOTALL) == \
         re.findall(r"\$\$.*?\$\$", english, re.DOTALL)
     assert "README.md" in korean and "README.ko.md" in english, "link the two"
+    headings = re.compile(r"^## ", re.MULTILINE)
+    assert len(headings.findall(korean)) == len(headings.findall(english)), "the same sections"
 
 
 def _english_lines(text: str) -> list[str]:
