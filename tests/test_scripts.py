@@ -46,7 +46,7 @@ def test_the_character_model_reads_any_text_file(tmp_path):
 
 
 @pytest.mark.parametrize("lang, wrote, where", [("en", "wrote", "wrong coordinates"),
-                                               ("ko", "씀:", "틀린 좌표")])
+                                               ("ko", "작성함:", "틀린 좌표")])
 def test_check_plot_draws_each_failing_gradient(tmp_path, lang, wrote, where):
     """In Korean too (Hangul only where a font has it; the check's name otherwise)."""
     from conftest import EXERCISES, patch, reference_copy
