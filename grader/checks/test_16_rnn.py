@@ -12,7 +12,14 @@ A layer's parameters are chosen by the check: the probe lets the layer make them
 import numpy as np
 
 from grader import N_, assert_close, check, fail, gradcheck, tr
-from grader.checks.recurrent import layer_gradient_probe
+from grader.checks.recurrent import (
+    judge_adds,
+    judge_grads,
+    layer_gradient_probe,
+    node_adds_probe,
+    one_hot,
+    param_dict,
+)
 
 BATCH, STEPS, N_IN, HIDDEN, N_OUT = 3, 5, 4, 5, 3
 SCALE = 0.4
@@ -28,10 +35,6 @@ def random_params(rng):
             "W_v": rng.standard_normal((HIDDEN, N_OUT)) * SCALE,
             "B_v": rng.standard_normal((1, N_OUT)) * SCALE}
 
-
-def one_hot(rng, shape):
-    """(batch, steps, features) one-hot characters, as the book feeds an RNN."""
-    return np.eye(shape[-1])[rng.integers(0, shape[-1], shape[:-1])]
 
 
 def node_forward(x, H, P):
@@ -122,9 +125,6 @@ LAYER_BUGS = {
 # --------------------------------------------------------------------------- probes
 
 
-def param_dict(values):
-    return {name: {"value": v.copy(), "deriv": np.zeros_like(v)} for name, v in values.items()}
-
 
 def node_probe(m, x, H, P, gx, gH, calls):
     """forward, then `calls` backward calls on the same params."""
@@ -190,27 +190,6 @@ def layer_text(H_0=True):
         **SIZES)
 
 
-def judge_grads(got, want, wrong, descriptions, what, labels):
-    """Compare the gradients got and want (keys x_grad, H_grad, d<name>); wrong maps a
-    mistake to the (x_grad, H_grad, {name: deriv}) it gives; labels name x_grad, H_grad
-    and the params dict."""
-
-    def suspects(i, name=None):
-        return {tr(descriptions[bug]): (res[i] if name is None else res[i][name])
-                for bug, res in wrong.items()}
-
-    assert_close(got["x_grad"], want["x_grad"],
-                 tr("{label} from {what}").format(label=labels[0], what=what),
-                 suspects=suspects(0))
-    assert_close(got["H_grad"], want["H_grad"],
-                 tr("{label} from {what}").format(label=labels[1], what=what),
-                 suspects=suspects(1))
-    for name in NAMES:
-        assert_close(got[f"d{name}"], want[f"d{name}"],
-                     tr('{params}["{name}"]["deriv"] after {what}').format(
-                         params=labels[2], name=name, what=what),
-                     suspects=suspects(2, name))
-
 
 # --------------------------------------------------------------------------- the node
 
@@ -229,13 +208,13 @@ def test_node_forward(ex):
     H_out = np.tanh(A)
     swapped = np.tanh(np.concatenate([H, x], axis=1) @ P["W_f"] + P["B_f"])
     assert_close(got["H_out"], want["H_out"],
-                 tr("{label} from {what}").format(label="H_out", what=node_text()), suspects={
+                 tr("{name} from {what}").format(name="H_out", what=node_text()), suspects={
         tr("[x_in, H_in] W_f + B_f without tanh"): A,
         tr("tanh([x_in, H_in] W_f): B_f is not added"): np.tanh(Z @ P["W_f"]),
         tr("tanh([H_in, x_in] W_f + B_f): concatenate x_in first, [x_in, H_in]"): swapped,
     })
     assert_close(got["x_out"], want["x_out"],
-                 tr("{label} from {what}").format(label="x_out", what=node_text()), suspects={
+                 tr("{name} from {what}").format(name="x_out", what=node_text()), suspects={
         tr("A W_v + B_v, from the pre-activation A: x_out uses H_out = tanh(A)"):
             A @ P["W_v"] + P["B_v"],
         tr("H_out W_v: B_v is not added"): H_out @ P["W_v"],
@@ -252,7 +231,7 @@ def test_node_backward(ex):
     got, want = ex.both(node_probe, x, H, P, gx, gH, 1)
     wrong = {bug: node_backward(x, H, P, gx, gH, bug) for bug in NODE_BUGS}
     judge_grads(got, want, wrong, NODE_BUGS, f"{node_text()}: backward(x_out_grad, H_out_grad, "
-                "params)", ("x_in_grad", "H_in_grad", "params"))
+                "params)", ("x_in_grad", "H_in_grad", "params"), NAMES)
 
 
 @check("RNNNode.backward adds to each deriv (+=): the same weights serve every step", points=1,
@@ -260,31 +239,8 @@ def test_node_backward(ex):
              "to params[name][\"deriv\"] with +=; `=` keeps only one step's gradient."))
 def test_node_adds(ex):
     x, H, P, gx, gH = node_inputs(ex.rng)
-
-    def probe(m, x, H, P, gx, gH):
-        params = param_dict(P)
-        node = m.RNNNode()
-        node.forward(x.copy(), H.copy(), params)
-        result = {}
-        for call in (1, 2):
-            node.backward(gx.copy(), gH.copy(), params)
-            result.update({f"d{name}{call}": np.array(params[name]["deriv"], dtype=float)
-                           for name in P})
-        return result
-
-    got = ex.learner(probe, x, H, P, gx, gH)
-    for name in NAMES:
-        once = got[f"d{name}1"]
-        if once.shape == P[name].shape and not np.any(once):
-            fail(tr('params["{name}"]["deriv"] is still zero after a backward call of one '
-                    "{node}: add the parameter's gradient to it.").format(
-                name=name, node=node_text()))
-        assert_close(got[f"d{name}2"], 2 * once,
-                     tr('params["{name}"]["deriv"] after two backward calls of one {node} '
-                        "(expected: twice what one call left)").format(
-                         name=name, node=node_text()),
-                     suspects={tr("what one call left: `=` instead of `+=` when adding to "
-                                  "deriv"): once})
+    judge_adds(ex.learner(node_adds_probe, "RNNNode", x, H, P, gx, gH), P, NAMES,
+               node_text())
 
 
 # --------------------------------------------------------------------------- the layer
@@ -324,7 +280,7 @@ def test_layer_backward(ex):
     wrong = {bug: layer_backward(X, H_0, P, G, bug) for bug in LAYER_BUGS}
     judge_grads(got, want, wrong, LAYER_BUGS,
                 tr("{layer}: forward, then backward(x_seq_out_grad)").format(layer=layer_text()),
-                ("x_seq_in_grad", "layer.H_0_grad", "layer.params"))
+                ("x_seq_in_grad", "layer.H_0_grad", "layer.params"), NAMES)
 
 
 @check("RNNLayer.backward carries the hidden state's gradient back through time", points=2,
@@ -344,7 +300,7 @@ def test_through_time(ex):
         fail(tr("x_seq_in_grad from {what} is zero at every step but the last: no gradient "
                 "reaches the earlier steps. {dropped}.").format(what=what, dropped=dropped))
     assert_close(got["x_grad"], want["x_grad"],
-                 tr("{label} from {what}").format(label="x_seq_in_grad", what=what),
+                 tr("{name} from {what}").format(name="x_seq_in_grad", what=what),
                  suspects={tr(LAYER_BUGS["truncated"]): truncated[0]})
     assert_close(got["H_grad"], want["H_grad"],
                  tr("{label} after {what}").format(label="layer.H_0_grad", what=what),

@@ -15,7 +15,14 @@ mistake at a time.
 import numpy as np
 
 from grader import N_, assert_close, check, fail, gradcheck, tr
-from grader.checks.recurrent import layer_gradient_probe
+from grader.checks.recurrent import (
+    judge_adds,
+    judge_grads,
+    layer_gradient_probe,
+    node_adds_probe,
+    one_hot,
+    param_dict,
+)
 
 BATCH, STEPS, N_IN, HIDDEN, N_OUT = 3, 5, 4, 5, 3
 SCALE = 0.4
@@ -39,10 +46,6 @@ def random_params(rng):
     params["B_v"] = rng.standard_normal((1, N_OUT)) * SCALE
     return params
 
-
-def one_hot(rng, shape):
-    """(batch, steps, features) one-hot characters, as the book feeds an RNN."""
-    return np.eye(shape[-1])[rng.integers(0, shape[-1], shape[:-1])]
 
 
 FORWARD_BUGS = {
@@ -175,9 +178,6 @@ LAYER_BUGS = {
 # --------------------------------------------------------------------------- probes
 
 
-def param_dict(values):
-    return {name: {"value": v.copy(), "deriv": np.zeros_like(v)} for name, v in values.items()}
-
 
 def node_probe(m, x, H, P, gx, gH, calls):
     """forward, then `calls` backward calls on the same params."""
@@ -234,27 +234,6 @@ def sized(template):
     return tr(template).format(**SIZES)
 
 
-def judge_grads(got, want, wrong, descriptions, what, labels, names=NAMES):
-    """Compare the gradients got and want (keys x_grad, H_grad, d<name>); wrong maps a
-    mistake to the (x_grad, H_grad, {name: deriv}) it gives; labels name x_grad, H_grad
-    and the params dict."""
-
-    def suspects(i, name=None):
-        return {tr(descriptions[bug]): (res[i] if name is None else res[i][name])
-                for bug, res in wrong.items()}
-
-    if labels[0]:
-        assert_close(got["x_grad"], want["x_grad"],
-                     tr("{name} from {what}").format(name=labels[0], what=what),
-                     suspects=suspects(0))
-        assert_close(got["H_grad"], want["H_grad"],
-                     tr("{name} from {what}").format(name=labels[1], what=what),
-                     suspects=suspects(1))
-    for name in names:
-        assert_close(got[f"d{name}"], want[f"d{name}"],
-                     tr('{params}["{name}"]["deriv"] after {what}').format(
-                         params=labels[2], name=name, what=what), suspects=suspects(2, name))
-
 
 # --------------------------------------------------------------------------- the node
 
@@ -285,7 +264,7 @@ def test_node_backward(ex):
     got, want = ex.both(node_probe, x, H, P, gx, gH, 1)
     wrong = {bug: node_backward(x, H, P, gx, gH, bug) for bug in BACKWARD_BUGS}
     judge_grads(got, want, wrong, BACKWARD_BUGS, f"{sized(NODE)}: backward(x_out_grad, "
-                "H_out_grad, params)", ("x_in_grad", "H_in_grad", "params"))
+                "H_out_grad, params)", ("x_in_grad", "H_in_grad", "params"), NAMES)
 
 
 @check("GRUNode.backward adds to each deriv (+=): the same weights serve every step", points=1,
@@ -293,30 +272,8 @@ def test_node_backward(ex):
              "params[name][\"deriv\"] with +=; `=` keeps only one step's gradient."))
 def test_node_adds(ex):
     x, H, P, gx, gH = node_inputs(ex.rng)
-
-    def probe(m, x, H, P, gx, gH):
-        params = param_dict(P)
-        node = m.GRUNode()
-        node.forward(x.copy(), H.copy(), params)
-        result = {}
-        for call in (1, 2):
-            node.backward(gx.copy(), gH.copy(), params)
-            result.update({f"d{name}{call}": np.array(params[name]["deriv"], dtype=float)
-                           for name in P})
-        return result
-
-    got = ex.learner(probe, x, H, P, gx, gH)
-    for name in NAMES:
-        once = got[f"d{name}1"]
-        if once.shape == P[name].shape and not np.any(once):
-            fail(tr('params["{name}"]["deriv"] is still zero after a backward call of one '
-                    "{node}: add the parameter's gradient to it.").format(
-                        name=name, node=sized(NODE)))
-        assert_close(got[f"d{name}2"], 2 * once,
-                     tr('params["{name}"]["deriv"] after two backward calls of one {node} '
-                        "(expected: twice what one call left)").format(name=name, node=sized(NODE)),
-                     suspects={
-                         tr("what one call left: `=` instead of `+=` when adding to deriv"): once})
+    judge_adds(ex.learner(node_adds_probe, "GRUNode", x, H, P, gx, gH), P, NAMES,
+               sized(NODE))
 
 
 # --------------------------------------------------------------------------- the gates
@@ -361,7 +318,7 @@ def test_gate_gradients(ex):
     wrong = {bug: layer_backward(X, H_0, P, G, bug) for bug in LAYER_BUGS}
     judge_grads(got, want, wrong, LAYER_BUGS,
                 tr("{layer}: forward, then backward(x_seq_out_grad)").format(layer=sized(LAYER)),
-                (None, None, "layer.params"), GATES)
+                ("", "", "layer.params"), GATES)
 
 
 # --------------------------------------------------------------------------- the layer
@@ -391,7 +348,7 @@ def test_layer_backward(ex):
     wrong = {bug: layer_backward(X, H_0, P, G, bug) for bug in LAYER_BUGS}
     judge_grads(got, want, wrong, LAYER_BUGS,
                 tr("{layer}: forward, then backward(x_seq_out_grad)").format(layer=sized(LAYER)),
-                ("x_seq_in_grad", "layer.H_0_grad", "layer.params"))
+                ("x_seq_in_grad", "layer.H_0_grad", "layer.params"), NAMES)
 
 
 @check("GRULayer carries the hidden state's gradient back through time", points=2,

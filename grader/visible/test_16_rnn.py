@@ -47,13 +47,13 @@ def test_visible_node_forward(ex):
     H_out = np.tanh(np.array([[0.5, -0.25], [0.3, 0.1]]))  # [x, H] W_f + B_f, by hand
     what = tr("RNNNode().forward(x_in, H_in, params) with x_in = [[1, 0], [0, 2]], H_in = "
               "[[0.5, -0.5], [0, 1]]")
-    assert_close(got["H_out"], H_out, tr("{label} from {what}").format(label="H_out", what=what),
+    assert_close(got["H_out"], H_out, tr("{name} from {what}").format(name="H_out", what=what),
                  suspects={
         tr("[x_in, H_in] W_f + B_f without tanh"): np.array([[0.5, -0.25], [0.3, 0.1]]),
         tr("Z = [H_in, x_in]: concatenate x_in first"): np.tanh(np.array([[0.2, -0.05],
                                                                           [-0.4, 0.7]]))})
     assert_close(got["x_out"], H_out @ P["W_v"] + P["B_v"],
-                 tr("{label} from {what}").format(label="x_out", what=what))
+                 tr("{name} from {what}").format(name="x_out", what=what))
 
 
 @check("RNNLayer: shapes, H_0 = None starts from zeros, backward clears the gradients",
