@@ -39,13 +39,13 @@ MOJIBAKE = re.compile(r"\ufffd|[\u00c0-\u00ff][\u0080-\u00bf\u2018-\u203a\u20ac]
 
 def _sources(unit: str) -> list[Path]:
     """The modules whose texts a unit's catalog holds: an exercise's check files and
-    the helper modules of grader/checks they import."""
+    the helper modules (in grader/checks or grader/visible) they import."""
     if unit == "engine":
         return [GRADER / f"{name}.py" for name in ENGINE]
     files = [p for p in (VISIBLE / f"test_{unit}.py", CHECKS / f"test_{unit}.py") if p.is_file()]
-    helpers = re.findall(r"^from grader\.checks\.(\w+) import", "".join(
+    helpers = re.findall(r"^from grader\.(checks|visible)\.(\w+) import", "".join(
         p.read_text(encoding="utf-8") for p in files), re.MULTILINE)
-    return files + [CHECKS / f"{name}.py" for name in sorted(set(helpers))]
+    return files + [GRADER / folder / f"{name}.py" for folder, name in sorted(set(helpers))]
 
 
 def _is_docstring(node: ast.AST, parents: dict) -> bool:

@@ -12,7 +12,7 @@ A layer's parameters are chosen by the check: the probe lets the layer make them
 import numpy as np
 
 from grader import N_, assert_close, check, fail, gradcheck, tr
-from grader.checks.recurrent import (
+from grader.visible.recurrent import (
     judge_adds,
     judge_grads,
     layer_gradient_probe,

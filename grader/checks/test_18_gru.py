@@ -15,7 +15,7 @@ mistake at a time.
 import numpy as np
 
 from grader import N_, assert_close, check, fail, gradcheck, tr
-from grader.checks.recurrent import (
+from grader.visible.recurrent import (
     judge_adds,
     judge_grads,
     layer_gradient_probe,

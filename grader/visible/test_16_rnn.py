@@ -8,13 +8,10 @@ compare your own backward with numerical derivatives of your own forward.
 import numpy as np
 
 from grader import assert_close, check, fail, gradcheck, tr
+from grader.visible.recurrent import layer_gradient_probe, param_dict
 
 BATCH, STEPS, N_IN, HIDDEN, N_OUT = 2, 3, 3, 4, 2
 NAMES = ("W_f", "B_f", "W_v", "B_v")
-
-
-def param_dict(values):
-    return {name: {"value": v.copy(), "deriv": np.zeros_like(v)} for name, v in values.items()}
 
 
 def new_layer(m, X, P):
@@ -100,26 +97,7 @@ def test_visible_layer(ex):
 
 
 def numeric_probe(m, X, H_0, P, seed, wrt):
-    """gradcheck.probe through the learner's own layer: a fresh layer per forward, the
-    gradients from the first."""
-    layers = []
-
-    def run(x_seq_in, H_0, **values):
-        layer = new_layer(m, x_seq_in, values)
-        layers.append(layer)
-        return layer.forward(x_seq_in.copy(), H_0.copy())
-
-    def backward(G):
-        layer = layers[0]
-        grads = {"x_seq_in": np.array(layer.backward(G), dtype=float)}
-        grads["H_0"] = np.array(layer.H_0_grad, dtype=float)
-        grads.update({name: np.array(layer.params[name]["deriv"], dtype=float) for name in P})
-        return grads
-
-    if wrt == "params":
-        return gradcheck.probe(lambda **values: run(X, H_0, **values), P, backward, seed)
-    return gradcheck.probe(lambda x_seq_in, H_0: run(x_seq_in, H_0, **P),
-                           {"x_seq_in": X, "H_0": H_0}, backward, seed)
+    return layer_gradient_probe(m, new_layer, X, H_0, P, seed, wrt)
 
 
 @check("RNNLayer's gradients agree with numerical ones of your forward", points=1,

@@ -1,7 +1,7 @@
-"""Shared by the RNN and GRU checks (exercises 16 and 18): parameter dicts as the
-book keeps them, judging a node's or layer's gradients against known mistakes,
-the += check of a node's derivs, and a numerical gradient check through the
-learner's own layer."""
+"""Shared by the RNN and GRU checks (exercises 16 and 18, visible and hidden; it
+ships with the visible ones): parameter dicts as the book keeps them, judging a
+node's or layer's gradients against known mistakes, the += check of a node's
+derivs, and a numerical gradient check through the learner's own layer."""
 import numpy as np
 
 from grader import assert_close, fail, gradcheck, tr
