@@ -117,6 +117,30 @@ def input_grad_suspects(x, w, g):
     }
 
 
+def numeric_probe(m, function, wrt, cases, seed):
+    """gradcheck.probe of the learner's `function` (input_grad_1d, param_grad_2d, ...)
+    for each kernel size K in cases {K: (input, param)}: the gradient for wrt, the
+    input's name ("inp", "img") or "param", of sum(correlate(input, param) * G)."""
+    grad = getattr(m, function)
+    out = {}
+    for k, (x, w) in cases.items():
+
+        def forward(x=x, w=w, **nudged):
+            """The forward pass, with gradcheck's value for wrt."""
+            (value,) = nudged.values()
+            pad = w.shape[0] // 2
+            return correlate(x, value, pad) if wrt == "param" else correlate(value, w, pad)
+
+        result = gradcheck.probe(
+            forward=forward,
+            inputs={wrt: w if wrt == "param" else x},
+            backward=lambda g, x=x, w=w: {wrt: grad(x, w, g)},
+            seed=seed + k,
+        )
+        out.update({f"K{k}.{key}": value for key, value in result.items()})
+    return out
+
+
 def split(got, k):
     """The gradcheck result of the case with kernel size k, from a probe's flat dict."""
     return {key.split(".", 1)[1]: v for key, v in got.items() if key.startswith(f"K{k}.")}
@@ -201,19 +225,7 @@ def test_input_grad_1d_numeric(ex):
     rng = ex.rng
     cases = {k: (rng.standard_normal(n), rng.standard_normal(k)) for k, n in SIZES_1D.items()}
 
-    def probe(m, cases, seed):
-        out = {}
-        for k, (x, w) in cases.items():
-            result = gradcheck.probe(
-                forward=lambda inp, w=w: correlate(inp, w, w.shape[0] // 2),
-                inputs={"inp": x},
-                backward=lambda g, x=x, w=w: {"inp": m.input_grad_1d(x, w, g)},
-                seed=seed + k,
-            )
-            out.update({f"K{k}.{key}": value for key, value in result.items()})
-        return out
-
-    got = ex.learner(probe, cases, ex.seed)
+    got = ex.learner(numeric_probe, "input_grad_1d", "inp", cases, ex.seed)
     for k, (x, _) in cases.items():
         gradcheck.verify(split(got, k), tr("input_grad_1d(inp, param, output_grad), inp of "
                                            "length {n}, K = {k}").format(n=x.shape[0], k=k))
@@ -248,19 +260,7 @@ def test_param_grad_1d_numeric(ex):
     rng = ex.rng
     cases = {k: (rng.standard_normal(n), rng.standard_normal(k)) for k, n in SIZES_1D.items()}
 
-    def probe(m, cases, seed):
-        out = {}
-        for k, (x, w) in cases.items():
-            result = gradcheck.probe(
-                forward=lambda param, x=x: correlate(x, param, param.shape[0] // 2),
-                inputs={"param": w},
-                backward=lambda g, x=x, w=w: {"param": m.param_grad_1d(x, w, g)},
-                seed=seed + k,
-            )
-            out.update({f"K{k}.{key}": value for key, value in result.items()})
-        return out
-
-    got = ex.learner(probe, cases, ex.seed)
+    got = ex.learner(numeric_probe, "param_grad_1d", "param", cases, ex.seed)
     for k, (x, _) in cases.items():
         gradcheck.verify(split(got, k), tr("param_grad_1d(inp, param, output_grad), inp of "
                                            "length {n}, K = {k}").format(n=x.shape[0], k=k))
@@ -379,19 +379,7 @@ def test_input_grad_2d(ex):
 def test_input_grad_2d_numeric(ex):
     cases = cases_2d(ex.rng, {3: (7, 5), 5: (8, 6)}, with_grad=False)
 
-    def probe(m, cases, seed):
-        out = {}
-        for k, (img, w) in cases.items():
-            result = gradcheck.probe(
-                forward=lambda img, w=w: correlate(img, w, w.shape[0] // 2),
-                inputs={"img": img},
-                backward=lambda g, img=img, w=w: {"img": m.input_grad_2d(img, w, g)},
-                seed=seed + k,
-            )
-            out.update({f"K{k}.{key}": value for key, value in result.items()})
-        return out
-
-    got = ex.learner(probe, cases, ex.seed)
+    got = ex.learner(numeric_probe, "input_grad_2d", "img", cases, ex.seed)
     for k, (img, _) in cases.items():
         gradcheck.verify(split(got, k), f"input_grad_2d(img, param, output_grad), img "
                          f"{img.shape}, param ({k}, {k})")
@@ -435,19 +423,7 @@ def test_param_grad_2d(ex):
 def test_param_grad_2d_numeric(ex):
     cases = cases_2d(ex.rng, {3: (6, 5), 5: (7, 6)}, with_grad=False)
 
-    def probe(m, cases, seed):
-        out = {}
-        for k, (img, w) in cases.items():
-            result = gradcheck.probe(
-                forward=lambda param, img=img: correlate(img, param, param.shape[0] // 2),
-                inputs={"param": w},
-                backward=lambda g, img=img, w=w: {"param": m.param_grad_2d(img, w, g)},
-                seed=seed + k,
-            )
-            out.update({f"K{k}.{key}": value for key, value in result.items()})
-        return out
-
-    got = ex.learner(probe, cases, ex.seed)
+    got = ex.learner(numeric_probe, "param_grad_2d", "param", cases, ex.seed)
     for k, (img, _) in cases.items():
         gradcheck.verify(split(got, k), f"param_grad_2d(img, param, output_grad), img "
                          f"{img.shape}, param ({k}, {k})")
