@@ -12,6 +12,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from grader.i18n import N_, tr
+from grader.maps import value_maps
 from grader.worker import Outcome
 
 
@@ -68,7 +69,7 @@ def assert_close(
     if got_arr.shape != want_arr.shape:
         lines = [tr("{what} has the wrong shape: expected {want}, got {got}").format(
             what=what, want=tuple(want_arr.shape), got=describe(np.asanyarray(got)))]
-        found = _suspected(got_arr, suspects, rtol, atol, want_arr)
+        found = _suspected(got_arr, suspects, rtol, atol, relation(got_arr, want_arr))
         if not found and got_arr.shape == want_arr.shape[::-1] and got_arr.ndim == 2:
             found = [tr("It is the expected shape transposed.")]
         lines += found
@@ -101,24 +102,22 @@ def assert_close(
         expected, returned = describe(np.asanyarray(want)), describe(np.asanyarray(got))
         if getattr(want, "origin", "") and expected != returned:
             lines.append(tr("  expected {want}, got {got}").format(want=expected, got=returned))
-    lines += _suspected(got_arr, suspects, rtol, atol, want_arr)
     found = relation(got_arr, want_arr)
+    lines += _suspected(got_arr, suspects, rtol, atol, found)
     if found and found[0] in MIRRORED:
-        from grader.maps import value_maps
-
         lines += value_maps(want_arr, got_arr, idx, tr("expected"), tr("yours"))
     fail("\n".join(line for line in lines if line))
 
 
 def _suspected(got: np.ndarray, suspects, rtol: float, atol: float,
-               want: np.ndarray) -> list[str]:
+               found: tuple[str, dict] | None) -> list[str]:
+    """The known mistake got matches, else the relation found to the expected result."""
     for description, value in (suspects or {}).items():
         value = np.asarray(value, dtype=np.float64)
         if value.shape == got.shape and np.allclose(got, value, rtol=max(rtol, 1e-9),
                                                     atol=max(atol, 1e-12)):
             return [tr("Your result matches {description}.").format(description=description)]
-    found = diagnose(got, want, tr("Your result"), tr("the expected one"))
-    return [found] if found else []
+    return [explain(found, tr("Your result"), tr("the expected one"))] if found else []
 
 
 # How a wrong array can relate to the right one, each with what it usually means.
@@ -145,19 +144,16 @@ _SUMMED = N_("{yours} is {theirs} summed over axis {axis}: keep that axis.")
 MIRRORED = (_TRANSPOSED, _ROTATED, _FLIPPED_ROWS, _REVERSED)
 
 
-def diagnose(got: np.ndarray, want: np.ndarray, yours: str, theirs: str) -> str | None:
-    """In words, how a wrong result relates to the expected one, when it is one of
-    the usual slips: transposed, flipped (a kernel not flipped), negated, a whole
-    factor off, shifted, or the right numbers in the wrong shape."""
-    found = relation(got, want)
-    if found is None:
-        return None
+def explain(found: tuple[str, dict], yours: str, theirs: str) -> str:
+    """A relation from `relation`, in words: yours and theirs name the two arrays."""
     template, values = found
     return tr(template).format(yours=yours, theirs=theirs, **values)
 
 
 def relation(got: np.ndarray, want: np.ndarray) -> tuple[str, dict] | None:
-    """(template, its values) of the relation between got and want, if a usual one."""
+    """(template, its values) of how a wrong result relates to the expected one, when
+    it is one of the usual slips: transposed, flipped (a kernel not flipped), negated,
+    a whole factor off, shifted, zero, or the right numbers in the wrong shape."""
     scale = float(np.max(np.abs(want), initial=0.0)) or 1.0
 
     def same(a: np.ndarray, b: np.ndarray) -> bool:

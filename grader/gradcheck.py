@@ -18,7 +18,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from grader.compare import MIRRORED, diagnose, fail, relation
+from grader.compare import MIRRORED, explain, fail, relation
 from grader.i18n import tr
 from grader.maps import error_map, value_maps
 
@@ -118,5 +118,5 @@ def _where(grad: np.ndarray, full: np.ndarray) -> list[str]:
     else:
         lines += error_map(bad, idx)
     if found:
-        lines.append("  " + diagnose(grad, full, tr("Your gradient"), tr("the numerical one")))
+        lines.append("  " + explain(found, tr("Your gradient"), tr("the numerical one")))
     return lines
