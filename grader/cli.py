@@ -34,16 +34,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("exercise", nargs="*", help=tr("exercise number, e.g. 01 (default: all)"))
     p.add_argument("--submission", type=Path, default=EXERCISES,
                    help=tr("folder to grade: an exercise folder, or one holding NN_name folders "
-                        "(default: exercises/)"))
+                           "(default: exercises/)"))
     p.add_argument("--json", type=Path, metavar="FILE", help=tr("also write the results as JSON"))
     p.add_argument("--seed", type=int, default=0, help=tr("base seed of the inputs (default 0)"))
     p.add_argument("--hidden", metavar="VISIBILITY",
                    help=tr("give the hidden graders' results this visibility in the JSON "
-                        "(Gradescope: after_published); the report then shows only the "
-                        "visible checks"))
+                           "(Gradescope: after_published); the report then shows only the "
+                           "visible checks"))
     p.add_argument("--plot", type=Path, metavar="DIR",
                    help=tr("for each failing gradient check, draw expected, got and their "
-                        "difference as a PNG in DIR (needs matplotlib)"))
+                           "difference as a PNG in DIR (needs matplotlib)"))
     p.add_argument("-v", "--verbose", action="store_true",
                    help=tr("with several exercises, show every check of every exercise"))
 
@@ -54,16 +54,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("exercise")
     p.add_argument("--all", action="store_true", help=tr("show every hint tier at once"))
 
-    p = add("watch", help=tr("check an exercise again each time you save one of its "
-                                     "files; on to the next once it passes"))
+    p = add("watch", help=tr("check an exercise again each time you save one of its files; on "
+                             "to the next once it passes"))
     p.add_argument("exercise", nargs="?",
                    help=tr("exercise number, e.g. 01 (default: the first one not passing)"))
     p.add_argument("--submission", type=Path, default=EXERCISES,
                    help=tr("folder to watch: an exercise folder, or one holding NN_name folders "
-                        "(default: exercises/)"))
+                           "(default: exercises/)"))
     p.add_argument("--poll", action="store_true",
                    help=tr("look for changes by polling (network drives, WSL's /mnt/c): also "
-                        "WATCHFILES_FORCE_POLLING=1"))
+                           "WATCHFILES_FORCE_POLLING=1"))
 
     p = add("grade", help=tr("grade every student's folder or zip (courses)"))
     p.add_argument("submissions", type=Path, help=tr("a folder of student folders or zips"))
@@ -73,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--exercise", nargs="*", help=tr("only these exercises (default: all found)"))
     p.add_argument("--seed", type=int, default=0)
 
-    p = add("status", help=tr("every exercise's state from your last checks, and a "
-                                      "progress bar (runs nothing)"))
+    p = add("status", help=tr("every exercise's state from your last checks, and a progress "
+                              "bar (runs nothing)"))
 
     p = add("reset", help=tr("put back an exercise's stub (your files are backed up)"))
     p.add_argument("exercise")
